@@ -1,0 +1,9 @@
+#ifndef GATEWAY_CSQLITE_SHIM_H
+#define GATEWAY_CSQLITE_SHIM_H
+#include <sqlite3.h>
+
+/// SQLITE_TRANSIENT is a macro cast Swift cannot import: SQLite copies the bound bytes at once.
+static inline sqlite3_destructor_type gateway_sqlite_transient(void) {
+    return SQLITE_TRANSIENT;
+}
+#endif

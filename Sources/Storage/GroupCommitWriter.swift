@@ -1,0 +1,171 @@
+import Dispatch
+import Foundation
+import Synchronization
+
+/// The single writer of a SQLite database: it commits every pending write in one
+/// transaction (group commit) and only then reports each write as done.
+///
+/// One fsync is paid per batch instead of per write, which is what makes durable
+/// acknowledgements fast. Writes run on the writer's own thread, never on Swift's cooperative
+/// pool. The queue is bounded: when it is full, `write` throws `StorageError.overloaded`
+/// instead of growing memory. After any database-wide failure the connection is closed and
+/// reopened on the next batch, so the writer recovers by itself once the fault clears.
+public final class GroupCommitWriter: Sendable {
+    /// A unit of work run inside the batch transaction, and how to report its outcome.
+    private struct Job: Sendable {
+        let perform: @Sendable (SQLiteConnection) throws -> any Sendable
+        let complete: @Sendable (Result<any Sendable, any Error>) -> Void
+    }
+
+    private struct Queue {
+        var jobs: [Job] = []
+        var isClosed = false
+    }
+
+    /// Counters exposed for tests and metrics.
+    public struct Statistics: Sendable, Equatable {
+        /// Transactions committed (a batch is one transaction).
+        public var transactions: Int
+        /// Writes committed successfully.
+        public var writes: Int
+        /// Batches that failed as a whole (nothing in them was committed).
+        public var failedBatches: Int
+    }
+
+    private let session: SQLiteSession
+    private let capacity: Int
+    private let maximumBatchSize: Int
+    private let queue = Mutex(Queue())
+    private let statistics = Mutex(Statistics(transactions: 0, writes: 0, failedBatches: 0))
+    private let wakeUp = DispatchSemaphore(value: 0)
+    private let finished = DispatchSemaphore(value: 0)
+
+    init(session: SQLiteSession, capacity: Int, maximumBatchSize: Int) {
+        self.session = session
+        self.capacity = capacity
+        self.maximumBatchSize = maximumBatchSize
+        let thread = Thread { [self] in run() }
+        thread.name = "sqlite-writer"
+        thread.start()
+    }
+
+    /// Runs `work` inside the next batch transaction and returns its result once that
+    /// transaction has committed. If `work` throws, only its own changes are rolled back.
+    public func write<Result: Sendable>(
+        _ work: @escaping @Sendable (SQLiteConnection) throws -> Result
+    ) async throws -> Result {
+        try await withCheckedThrowingContinuation { continuation in
+            let job = Job(
+                perform: { try work($0) },
+                complete: { outcome in
+                    // The value was produced by `work`, so the cast cannot fail.
+                    continuation.resume(with: outcome.map { $0 as! Result })
+                })
+            let refusal: StorageError? = queue.withLock { queue in
+                if queue.isClosed { return .shuttingDown }
+                if queue.jobs.count >= capacity { return .overloaded }
+                queue.jobs.append(job)
+                return nil
+            }
+            if let refusal {
+                continuation.resume(throwing: refusal)
+            } else {
+                wakeUp.signal()
+            }
+        }
+    }
+
+    /// The counters so far.
+    public var currentStatistics: Statistics { statistics.withLock { $0 } }
+
+    /// Writes currently waiting for a batch.
+    public var pendingCount: Int { queue.withLock { $0.jobs.count } }
+
+    /// Commits everything already queued, refuses new writes, and stops the thread.
+    func close() async {
+        let wasClosed = queue.withLock { queue in
+            defer { queue.isClosed = true }
+            return queue.isClosed
+        }
+        guard !wasClosed else { return }
+        wakeUp.signal()
+        await withCheckedContinuation { continuation in
+            DispatchQueue.global().async { [finished] in
+                finished.wait()
+                finished.signal()
+                continuation.resume()
+            }
+        }
+    }
+
+    // MARK: - The writer thread
+
+    private func run() {
+        var connection: SQLiteConnection?
+        while true {
+            wakeUp.wait()
+            let (batch, isClosed) = queue.withLock { queue in
+                let batch = Array(queue.jobs.prefix(maximumBatchSize))
+                queue.jobs.removeFirst(batch.count)
+                if !queue.jobs.isEmpty { wakeUp.signal() }  // more than one batch is waiting
+                return (batch, queue.isClosed && queue.jobs.isEmpty)
+            }
+            if !batch.isEmpty {
+                commit(batch, connection: &connection)
+            }
+            if isClosed { break }
+        }
+        connection = nil
+        finished.signal()
+    }
+
+    private func commit(_ batch: [Job], connection: inout SQLiteConnection?) {
+        var outcomes: [Result<any Sendable, any Error>] = []
+        outcomes.reserveCapacity(batch.count)
+        do {
+            if connection == nil { connection = try session.openWriter() }
+            guard let connection else { return }
+            try connection.execute("BEGIN IMMEDIATE")
+            do {
+                for job in batch {
+                    outcomes.append(try runIsolated(job, on: connection))
+                }
+                try connection.execute("COMMIT")
+            } catch {
+                try? connection.execute("ROLLBACK")
+                throw error
+            }
+        } catch {
+            // Nothing in the batch was committed: every write in it fails, and the connection
+            // is reopened next time in case the fault was the connection's own.
+            connection = nil
+            statistics.withLock { $0.failedBatches += 1 }
+            let failure = error.asStorageError
+            for job in batch { job.complete(.failure(failure)) }
+            return
+        }
+        let succeeded = outcomes.count(where: { if case .success = $0 { true } else { false } })
+        statistics.withLock {
+            $0.transactions += 1
+            $0.writes += succeeded
+        }
+        for (job, outcome) in zip(batch, outcomes) { job.complete(outcome) }
+    }
+
+    /// Runs one job inside a savepoint, so that a job that fails for its own reasons (e.g. a
+    /// constraint) is rolled back alone. A database-wide failure is rethrown to fail the batch.
+    private func runIsolated(_ job: Job, on connection: SQLiteConnection) throws -> Result<any Sendable, any Error> {
+        try connection.execute("SAVEPOINT job")
+        do {
+            let value = try job.perform(connection)
+            try connection.execute("RELEASE job")
+            return .success(value)
+        } catch let error as SQLiteError where error.isUnavailability {
+            throw error
+        } catch {
+            try connection.execute("ROLLBACK TO job")
+            try connection.execute("RELEASE job")
+            return .failure(error)
+        }
+    }
+}
