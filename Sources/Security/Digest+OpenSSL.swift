@@ -12,7 +12,8 @@ public enum SHA256 {
             bytes.withContiguousStorageIfAvailable { buffer in
                 // EVP_Digest returns 1 on success, 0 on failure (OpenSSL 3 EVP_DigestInit(3)).
                 EVP_Digest(buffer.baseAddress, buffer.count, &digest, &length, EVP_sha256(), nil)
-            } ?? Array(bytes).withUnsafeBufferPointer { buffer in
+            }
+            ?? Array(bytes).withUnsafeBufferPointer { buffer in
                 EVP_Digest(buffer.baseAddress, buffer.count, &digest, &length, EVP_sha256(), nil)
             }
         precondition(succeeded == 1 && length == 32, "OpenSSL SHA-256 failed")

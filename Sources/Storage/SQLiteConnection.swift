@@ -16,9 +16,11 @@ public struct SQLiteError: Error, CustomStringConvertible {
     /// Whether the failure is about the database as a whole (locked, read-only, full, I/O)
     /// rather than about one statement, so the store should report itself unavailable.
     public var isUnavailability: Bool {
-        [SQLITE_BUSY, SQLITE_LOCKED, SQLITE_FULL, SQLITE_IOERR, SQLITE_READONLY, SQLITE_CANTOPEN,
-         SQLITE_CORRUPT, SQLITE_NOTADB, SQLITE_PERM, SQLITE_NOLFS, SQLITE_PROTOCOL, SQLITE_AUTH]
-            .contains(primaryCode)
+        [
+            SQLITE_BUSY, SQLITE_LOCKED, SQLITE_FULL, SQLITE_IOERR, SQLITE_READONLY, SQLITE_CANTOPEN,
+            SQLITE_CORRUPT, SQLITE_NOTADB, SQLITE_PERM, SQLITE_NOLFS, SQLITE_PROTOCOL, SQLITE_AUTH,
+        ]
+        .contains(primaryCode)
     }
 
     /// Whether a UNIQUE, PRIMARY KEY or other constraint refused the statement.

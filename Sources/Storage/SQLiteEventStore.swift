@@ -45,7 +45,8 @@ public final class SQLiteEventStore: EventStore {
 
     @discardableResult
     private static func migrate(_ session: SQLiteSession) throws -> Int {
-        let connection = try SQLiteConnection(path: session.path, busyTimeoutMilliseconds: session.busyTimeoutMilliseconds)
+        let connection = try SQLiteConnection(
+            path: session.path, busyTimeoutMilliseconds: session.busyTimeoutMilliseconds)
         if try SQLiteMigrations.currentVersion(connection) >= SQLiteMigrations.latestVersion {
             return 0  // nothing to write: a read-only file may still start and report 503 on writes
         }

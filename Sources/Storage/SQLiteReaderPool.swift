@@ -27,7 +27,8 @@ final class SQLiteReaderPool: Sendable {
 
     /// Runs `work` on one reader connection, opening it if needed; database-wide failures
     /// become `StorageError.unavailable` and close the connection so the next read reopens it.
-    func read<Result: Sendable>(_ work: @escaping @Sendable (SQLiteConnection) throws -> Result) async throws -> Result {
+    func read<Result: Sendable>(_ work: @escaping @Sendable (SQLiteConnection) throws -> Result) async throws -> Result
+    {
         let slot = slots[nextSlot.wrappingAdd(1, ordering: .relaxed).oldValue % slots.count]
         let session = self.session
         return try await withCheckedThrowingContinuation { continuation in

@@ -10,7 +10,8 @@ struct SQLiteSession: Sendable {
     func openWriter() throws -> SQLiteConnection {
         let connection = try SQLiteConnection(path: path, busyTimeoutMilliseconds: busyTimeoutMilliseconds)
         guard !connection.isReadOnly else {
-            throw SQLiteError(code: 8 /* SQLITE_READONLY */, message: "database file is read-only")
+            // 8 is SQLITE_READONLY, the code SQLite itself gives a write to such a file.
+            throw SQLiteError(code: 8, message: "database file is read-only")
         }
         try connection.execute("PRAGMA journal_mode=WAL")
         try connection.execute("PRAGMA synchronous=FULL")

@@ -19,7 +19,8 @@ enum MigrateCommand {
         }
         let configuration: GatewayConfiguration
         do {
-            configuration = try ConfigurationLoader.load(environment: environment, arguments: arguments, options: options)
+            configuration = try ConfigurationLoader.load(
+                environment: environment, arguments: arguments, options: options)
         } catch {
             CommandLineInterface.printError("gateway migrate: \(error)")
             return CommandLineInterface.ExitStatus.usage

@@ -37,7 +37,8 @@ enum ServeCommand {
                 minimumLevel: configuration.logLevel, format: configuration.logFormat,
                 filePath: configuration.logFile.isEmpty ? nil : configuration.logFile)
         } catch {
-            CommandLineInterface.printError("gateway serve: cannot open WEBHOOK_LOG_FILE \(configuration.logFile): \(error)")
+            CommandLineInterface.printError(
+                "gateway serve: cannot open WEBHOOK_LOG_FILE \(configuration.logFile): \(error)")
             return CommandLineInterface.ExitStatus.failure
         }
         let logger = Logger(sink: sink)
@@ -52,7 +53,8 @@ enum ServeCommand {
         do {
             server = try HTTPServer(
                 configuration: .init(
-                    host: configuration.host, port: configuration.port, maximumBodyBytes: configuration.maximumBodyBytes),
+                    host: configuration.host, port: configuration.port, maximumBodyBytes: configuration.maximumBodyBytes
+                ),
                 responder: Application.makeResponder(configuration: configuration, store: store, logger: logger))
         } catch {
             logger.error("Cannot start the HTTP server: \(error)")

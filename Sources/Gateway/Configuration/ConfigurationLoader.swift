@@ -6,7 +6,8 @@ struct ConfigurationError: Error, CustomStringConvertible {
 /// Builds the configuration from the environment, then the flags (a flag beats the variable).
 enum ConfigurationLoader {
     static func load(
-        environment: [String: String], arguments: [String], options: [ConfigurationOption] = ConfigurationOption.serveOptions
+        environment: [String: String], arguments: [String],
+        options: [ConfigurationOption] = ConfigurationOption.serveOptions
     ) throws(ConfigurationError) -> GatewayConfiguration {
         var configuration = GatewayConfiguration()
         for option in options {

@@ -80,7 +80,9 @@ struct ConfigurationOption: Sendable {
             $0.defaultRate = rate
             return true
         },
-        ConfigurationOption("WEBHOOK_DEFAULT_BURST", "--default-burst", "TOKENS", "default client bucket size, ≥ 1 (100)") {
+        ConfigurationOption(
+            "WEBHOOK_DEFAULT_BURST", "--default-burst", "TOKENS", "default client bucket size, ≥ 1 (100)"
+        ) {
             guard let burst = Int($1), burst >= 1 else { return false }
             $0.defaultBurst = burst
             return true

@@ -152,7 +152,8 @@ private final class PendingRequest: @unchecked Sendable {
     let response = Mutex<Response?>(nil)
 
     init(
-        method: String, path: String, query: [(name: String, value: String)], headers: HTTPHeaders, remoteAddress: String
+        method: String, path: String, query: [(name: String, value: String)], headers: HTTPHeaders,
+        remoteAddress: String
     ) {
         self.method = method
         self.path = path

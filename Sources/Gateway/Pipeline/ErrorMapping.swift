@@ -45,7 +45,8 @@ struct MappedError: Sendable {
                 message: "Method not allowed here; allowed: \(allowed.joined(separator: ", "))",
                 headers: HTTPHeaders([("Allow", allowed.joined(separator: ", "))]))
         case .payloadTooLarge(let limit):
-            self.init(status: 413, code: "payload_too_large", message: "Request body exceeds the limit of \(limit) bytes")
+            self.init(
+                status: 413, code: "payload_too_large", message: "Request body exceeds the limit of \(limit) bytes")
         case .unsupportedMediaType:
             self.init(status: 415, code: "unsupported_media_type", message: "Content-Type must be application/json")
         case .malformedRequest(let reason):

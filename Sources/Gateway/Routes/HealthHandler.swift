@@ -8,7 +8,9 @@ struct HealthHandler: Sendable {
         try await store.checkHealth()
         return .json(
             200,
-            .object([("status", .string("ok")), ("database", .string("ok")), ("version", .string(GatewayVersion.current))]))
+            .object([
+                ("status", .string("ok")), ("database", .string("ok")), ("version", .string(GatewayVersion.current)),
+            ]))
     }
 }
 

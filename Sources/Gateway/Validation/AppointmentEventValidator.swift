@@ -38,14 +38,17 @@ enum AppointmentEventValidator {
             throw .body(errors)
         }
         return AppointmentEvent(
-            eventType: eventType, appointmentID: appointmentID, patientID: patientID, timestamp: timestamp, notes: notes)
+            eventType: eventType, appointmentID: appointmentID, patientID: patientID, timestamp: timestamp, notes: notes
+        )
     }
 
     /// The body as a JSON object, or a single body-level error.
     private static func parseObject(_ body: [UInt8]) throws(ValidationError) -> [String: Any] {
         // JSONSerialization would also accept UTF-16 and UTF-32; the contract's JSON is UTF-8.
         guard String(validating: body, as: UTF8.self) != nil else {
-            throw .body([FieldError(location: ["body"], message: "Body must be UTF-8 encoded JSON", type: "json_invalid")])
+            throw .body([
+                FieldError(location: ["body"], message: "Body must be UTF-8 encoded JSON", type: "json_invalid")
+            ])
         }
         let parsed: Any
         do {
@@ -90,7 +93,8 @@ enum AppointmentEventValidator {
     private static func stringField(_ name: String, _ value: Any, errors: inout [FieldError], rule: Rule) -> String? {
         // A JSON string bridges to String; numbers and booleans arrive as NSNumber, which does not.
         guard let string = value as? String, !(value is NSNumber) else {
-            errors.append(FieldError(location: ["body", name], message: "Input should be a valid string", type: "string_type"))
+            errors.append(
+                FieldError(location: ["body", name], message: "Input should be a valid string", type: "string_type"))
             return nil
         }
         if let failure = rule(string) {
