@@ -59,7 +59,10 @@ struct AppointmentEventValidatorTests {
     func timestampsWithoutAZoneOrOutOfRangeAreRefused(_ timestamp: String) {
         #expect(
             Self.errors(Self.body(["timestamp": timestamp]))
-                == [FieldError(location: ["body", "timestamp"], message: Self.timestampMessage, type: "datetime_format")])
+                == [
+                    FieldError(
+                        location: ["body", "timestamp"], message: Self.timestampMessage, type: "datetime_format")
+                ])
     }
 
     static let timestampMessage =

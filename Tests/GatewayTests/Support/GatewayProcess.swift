@@ -18,7 +18,9 @@ final class GatewayProcess: @unchecked Sendable {
 
     /// Starts the gateway; `directory` lets a test restart on the same files.
     init(directory: URL? = nil, environment: [String: String] = [:], arguments: [String] = []) throws {
-        let directory = directory ?? FileManager.default.temporaryDirectory
+        let directory =
+            directory
+            ?? FileManager.default.temporaryDirectory
             .appendingPathComponent("gateway-test-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         self.directory = directory

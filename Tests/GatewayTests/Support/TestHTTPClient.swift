@@ -50,7 +50,9 @@ enum TestHTTPClient {
         guard connected == 0 else { throw TestHTTPError.connectFailed(errno) }
         var sent = 0
         while sent < raw.count {
-            let count = raw[sent...].withUnsafeBytes { Glibc.send(descriptor, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) }
+            let count = raw[sent...].withUnsafeBytes {
+                Glibc.send(descriptor, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL))
+            }
             if count <= 0 { break }  // the server may refuse early and close; read its answer
             sent += count
         }
@@ -92,7 +94,7 @@ enum TestHTTPClient {
     }
 
     /// POSTs `json` to the ingest route as `application/json`.
-    static func postEvent(port: Int, _ json: String, headers: [(String, String)] = []) throws -> TestResponse {
+    static func postEvent(_ port: Int, _ json: String, headers: [(String, String)] = []) throws -> TestResponse {
         try send(
             port: port, method: "POST", path: "/webhook/appointment",
             headers: [("Content-Type", "application/json")] + headers, body: Array(json.utf8))
@@ -112,7 +114,9 @@ enum TestHTTPClient {
         let body = Array(bytes[end.upperBound...])
         let response = TestResponse(status: status, headers: headers, body: body)
         if let length = response.header("Content-Length").flatMap(Int.init) {
-            return (TestResponse(status: status, headers: headers, body: Array(body.prefix(length))), body.count >= length)
+            return (
+                TestResponse(status: status, headers: headers, body: Array(body.prefix(length))), body.count >= length
+            )
         }
         return (response, false)
     }
