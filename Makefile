@@ -1,0 +1,44 @@
+# One entry point for people and CI. `make run` and `make test` work on a fresh Debian 12
+# machine with the Swift toolchain: each installs what it needs first.
+
+SHELL := /bin/bash
+APT_PACKAGES := pkg-config libmicrohttpd-dev libssl-dev libsqlite3-dev sqlite3 e2fsprogs python3-venv
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+VENV := .venv
+
+.PHONY: setup build run test lint format python-tools clean
+
+## Install the Debian packages the build and tests need (skipped when all are present).
+setup:
+	@if ! dpkg -s $(APT_PACKAGES) >/dev/null 2>&1; then \
+		$(SUDO) apt-get update && $(SUDO) apt-get install -y --no-install-recommends $(APT_PACKAGES); \
+	fi
+
+## Release build of the `gateway` executable.
+build: setup
+	swift build -c release
+
+## Run the gateway on its embedded SQLite default (./data/appointments.db), port 8000.
+run: build
+	mkdir -p data logs
+	./.build/release/gateway serve
+
+## Third-party signing libraries used by the tests as real partner clients.
+python-tools: setup
+	@[ -x $(VENV)/bin/python ] || python3 -m venv $(VENV)
+	@$(VENV)/bin/python -c 'import standardwebhooks, svix' 2>/dev/null || \
+		$(VENV)/bin/pip install --quiet standardwebhooks svix
+
+## Lint, build and run every test.
+test: setup lint
+	swift build
+	swift test
+
+lint:
+	swift format lint --strict --recursive Sources Tests Package.swift
+
+format:
+	swift format format --in-place --recursive Sources Tests Package.swift
+
+clean:
+	rm -rf .build $(VENV)
