@@ -25,8 +25,6 @@ public final class SQLiteEventStore: EventStore {
     /// Opens (creating when absent) the database and brings its schema up to date.
     /// Throws when the file cannot be opened or migrated, so start-up fails loudly.
     public init(configuration: Configuration) throws {
-        let directory = URL(fileURLWithPath: configuration.path).deletingLastPathComponent()
-        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         let session = SQLiteSession(
             path: configuration.path, busyTimeoutMilliseconds: configuration.busyTimeoutMilliseconds)
         try Self.migrate(session)
@@ -45,6 +43,8 @@ public final class SQLiteEventStore: EventStore {
 
     @discardableResult
     private static func migrate(_ session: SQLiteSession) throws -> Int {
+        let directory = URL(fileURLWithPath: session.path).deletingLastPathComponent()
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         let connection = try SQLiteConnection(
             path: session.path, busyTimeoutMilliseconds: session.busyTimeoutMilliseconds)
         if try SQLiteMigrations.currentVersion(connection) >= SQLiteMigrations.latestVersion {
