@@ -1,4 +1,5 @@
 import Foundation
+import Security
 
 /// The query parameters every admin list shares (`limit`, `cursor`, `since`, `until`),
 /// validated all at once; a bad one is 422 `validation_failed` naming it.

@@ -1,4 +1,5 @@
 import Foundation
+import Security
 
 /// Checks a request body against the event schema and reports every failing field at once.
 ///

@@ -4,13 +4,13 @@
 /// Written by hand rather than with `ISO8601DateFormatter`, which accepts dates without a zone
 /// in some configurations and is slow; this accepts exactly the documented form and checks
 /// every component's range, including the length of each month.
-struct ISO8601DateTime: Sendable, Equatable {
+public struct ISO8601DateTime: Sendable, Equatable {
     /// Milliseconds since 1970-01-01T00:00:00Z (fractions below a millisecond are dropped).
-    let millisecondsSince1970: Int64
+    public let millisecondsSince1970: Int64
 
     /// Parses `text`; nil when it is not a complete date-time with a zone or a component is
     /// out of range (e.g. month 13, 30 February, hour 24).
-    init?(_ text: String) {
+    public init?(_ text: String) {
         let bytes = Array(text.utf8)
         var reader = DigitReader(bytes: bytes)
         guard let year = reader.number(digits: 4), reader.skip("-"),
@@ -43,7 +43,7 @@ struct ISO8601DateTime: Sendable, Equatable {
         millisecondsSince1970 = seconds * 1000 + Int64(milliseconds)
     }
 
-    static func daysIn(month: Int, year: Int) -> Int {
+    public static func daysIn(month: Int, year: Int) -> Int {
         switch month {
         case 2: (year % 4 == 0 && year % 100 != 0) || year % 400 == 0 ? 29 : 28
         case 4, 6, 9, 11: 30
@@ -53,7 +53,7 @@ struct ISO8601DateTime: Sendable, Equatable {
 
     /// Days from 1970-01-01 to the given proleptic Gregorian date (Howard Hinnant's
     /// `days_from_civil`).
-    static func daysSince1970(year: Int, month: Int, day: Int) -> Int {
+    public static func daysSince1970(year: Int, month: Int, day: Int) -> Int {
         let shiftedYear = month <= 2 ? year - 1 : year
         let era = (shiftedYear >= 0 ? shiftedYear : shiftedYear - 399) / 400
         let yearOfEra = shiftedYear - era * 400
