@@ -15,7 +15,7 @@ let package = Package(
         .target(name: "Storage", dependencies: ["CSQLite"]),
         .executableTarget(name: "Gateway", dependencies: ["CMicroHTTPD", "Security", "Storage"]),
         .testTarget(name: "SecurityTests", dependencies: ["Security"]),
-        .testTarget(name: "StorageTests", dependencies: ["Storage"]),
+        .testTarget(name: "StorageTests", dependencies: ["Storage", "Security"]),
         .testTarget(name: "GatewayTests", dependencies: ["Gateway", "Security", "Storage"]),
     ]
 )

@@ -1,37 +1,85 @@
 import Foundation
+import Security
 import Storage
+
+/// Everything the pipeline's stages are built from; made once at start-up (or by a test).
+struct GatewayServices: Sendable {
+    typealias Store = EventStore & DeliveryLedger & RejectionAudit
+
+    let configuration: GatewayConfiguration
+    let store: any Store
+    let credentials: CredentialsProvider
+    let logger: Logger
+    var time = TimeSource.system
+    var rateLimiter = TokenBucketLimiter()
+    var authenticationThrottle = FailedAuthenticationThrottle()
+    var inFlightKeys = InFlightKeys()
+}
 
 /// The composition root: the one place where the pipeline's stages are put in order.
 enum Application {
     /// Builds the function the HTTP server calls for every request.
     ///
-    /// Every request passes request id → error mapping → HTTP framing → router; the ingest
-    /// route then runs body size limit → content type → JSON + schema validation → durable
-    /// store. The security stages slot in between content type and validation.
-    static func makeResponder(
-        configuration: GatewayConfiguration, store: any EventStore, logger: Logger
-    ) -> HTTPServer.Responder {
+    /// Every request passes request id → error mapping (and audit) → HTTP framing → router.
+    /// The ingest route then runs the contract's order: failed-auth throttle → body size limit
+    /// → content type → API-key auth (then client disabled) → rate limit → signature headers
+    /// → timestamp window → signature → replay guard → idempotency → JSON + schema validation
+    /// → event-type subscription → durable store. Admin routes run failed-auth throttle →
+    /// admin token → handler.
+    static func makeResponder(_ services: GatewayServices) -> HTTPServer.Responder {
+        let configuration = services.configuration
+        let time = services.time
+        let throttle = FailedAuthenticationThrottleMiddleware(throttle: services.authenticationThrottle, time: time)
         let ingest = chain(
             [
+                throttle,
                 BodySizeLimitMiddleware(maximumBytes: configuration.maximumBodyBytes),
                 ContentTypeMiddleware(),
+                APIKeyAuthenticationMiddleware(credentials: services.credentials, time: time),
+                RateLimitMiddleware(
+                    limiter: services.rateLimiter,
+                    defaultLimit: KeysFile.RateLimit(
+                        perSecond: configuration.defaultRate, burst: configuration.defaultBurst),
+                    time: time),
+                SignatureHeadersMiddleware(),
+                TimestampWindowMiddleware(toleranceSeconds: configuration.timestampToleranceSeconds, time: time),
+                SignatureVerificationMiddleware(time: time),
+                ReplayGuardMiddleware(ledger: services.store),
+                IdempotencyMiddleware(
+                    ledger: services.store, inFlight: services.inFlightKeys,
+                    toleranceSeconds: configuration.timestampToleranceSeconds, time: time),
                 EventValidationMiddleware(),
+                SubscriptionMiddleware(),
             ],
-            handler: StoreEventHandler(store: store).respond)
-        let events = EventsHandler(store: store)
+            handler: StoreEventHandler(
+                ledger: services.store, toleranceSeconds: configuration.timestampToleranceSeconds,
+                idempotencyTTLSeconds: configuration.idempotencyTTLSeconds, time: time
+            ).respond)
+        let adminStages: [any Middleware] = [
+            throttle, AdminAuthenticationMiddleware(credentials: services.credentials, time: time),
+        ]
+        func admin(_ handler: @escaping Middleware.Next) -> Middleware.Next { chain(adminStages, handler: handler) }
+        let events = EventsHandler(store: services.store)
+        let rejections = RejectionsHandler(audit: services.store)
         var routes = [
-            Router.Route("GET", "/", responder: HealthHandler(store: store).respond),
-            Router.Route("POST", "/webhook/appointment", responder: ingest),
-            Router.Route("GET", "/webhook/events", isAdmin: true, responder: events.list),
-            Router.Route("GET", "/webhook/events/{id}", isAdmin: true, responder: events.detail),
+            Router.Route("GET", "/", responder: HealthHandler(store: services.store).respond),
+            Router.Route("POST", "/webhook/appointment", kind: .ingest, responder: ingest),
+            Router.Route("GET", "/webhook/events", kind: .admin, responder: admin(events.list)),
+            Router.Route("GET", "/webhook/events/{id}", kind: .admin, responder: admin(events.detail)),
+            Router.Route("GET", "/admin/rejections", kind: .admin, responder: admin(rejections.list)),
+            Router.Route("GET", "/admin/rejections/summary", kind: .admin, responder: admin(rejections.summary)),
         ]
         if configuration.enablesBenchmarkRoute {
             // The bare ceiling for benchmarks: same HTTP stack, no pipeline work.
             routes.append(Router.Route("POST", "/bench/bare") { _, _ in Response(status: 201) })
         }
-        let router = Router(routes: routes)
+        let router = Router(routes: routes, adminFallback: admin { _, _ in throw GatewayError.notFound })
         let pipeline = chain(
-            [RequestIDMiddleware(), ErrorMappingMiddleware(), HTTPFramingMiddleware()], handler: router.respond)
+            [
+                RequestIDMiddleware(), ErrorMappingMiddleware(auditor: RejectionAuditor(audit: services.store)),
+                HTTPFramingMiddleware(),
+            ], handler: router.respond)
+        let logger = services.logger
         return { request in
             let context = RequestContext(requestID: "", receivedAt: Date(), logger: logger)
             do {

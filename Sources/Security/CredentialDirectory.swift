@@ -63,7 +63,8 @@ public final class CredentialDirectory: Sendable {
         }
         self.apiKeys = apiKeys
         adminTokens = Dictionary(
-            file.adminTokens.map { ($0.sha256, Self.indexed($0, clientIndex: -1)) }, uniquingKeysWith: { first, _ in first })
+            file.adminTokens.map { ($0.sha256, Self.indexed($0, clientIndex: -1)) },
+            uniquingKeysWith: { first, _ in first })
     }
 
     /// Looks the key up by its SHA-256 and checks that it is active at `now`.
@@ -73,7 +74,9 @@ public final class CredentialDirectory: Sendable {
             return .invalid(clientID: nil, keyID: nil)
         }
         let client = clients[credential.clientIndex]
-        guard isActive(credential.expiresAt, at: now) else { return .invalid(clientID: client.id, keyID: credential.id) }
+        guard isActive(credential.expiresAt, at: now) else {
+            return .invalid(clientID: client.id, keyID: credential.id)
+        }
         return .authenticated(client, keyID: credential.id)
     }
 

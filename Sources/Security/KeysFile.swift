@@ -230,7 +230,9 @@ extension KeysFile {
         var tokenIDs = Set<String>()
         for token in adminTokens {
             try Self.validate(token, kind: "admin token", owner: "admin_tokens")
-            guard tokenIDs.insert(token.id).inserted else { throw KeysFileError("admin token \(token.id) appears twice") }
+            guard tokenIDs.insert(token.id).inserted else {
+                throw KeysFileError("admin token \(token.id) appears twice")
+            }
         }
     }
 

@@ -18,13 +18,20 @@ public final class SQLiteEventStore: EventStore {
         public init(path: String) { self.path = path }
     }
 
+    /// Hex SHA-256 of the bytes given, used for the audit's hash chain. Injected because
+    /// Storage does not link a crypto library of its own (Security provides it).
+    public typealias Hasher = @Sendable ([UInt8]) -> String
+
+    let hasher: Hasher
+
     /// The group-commit writer, exposed so tests and metrics can read its counters.
     public let writer: GroupCommitWriter
-    private let readers: SQLiteReaderPool
+    let readers: SQLiteReaderPool
 
     /// Opens (creating when absent) the database and brings its schema up to date.
     /// Throws when the file cannot be opened or migrated, so start-up fails loudly.
-    public init(configuration: Configuration) throws {
+    public init(configuration: Configuration, hasher: @escaping Hasher) throws {
+        self.hasher = hasher
         let session = SQLiteSession(
             path: configuration.path, busyTimeoutMilliseconds: configuration.busyTimeoutMilliseconds)
         try Self.migrate(session)
@@ -55,21 +62,23 @@ public final class SQLiteEventStore: EventStore {
     }
 
     public func insert(_ event: NewAppointmentEvent) async throws -> Int64 {
-        try await writer.write { connection in
-            try connection.query(
-                """
-                INSERT INTO appointment_events (event_type, appointment_id, patient_id, timestamp, notes,
-                    received_at, raw_payload, client_id, webhook_id, idempotency_key, request_id)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                """,
-                [
-                    .text(event.eventType), .text(event.appointmentID), .text(event.patientID),
-                    .text(event.timestamp), .optionalText(event.notes), .text(event.receivedAt),
-                    .text(event.rawPayload), .optionalText(event.clientID), .optionalText(event.webhookID),
-                    .optionalText(event.idempotencyKey), .optionalText(event.requestID),
-                ])
-            return connection.lastInsertedRowID
-        }
+        try await writer.write { try Self.insertEvent(event, on: $0) }
+    }
+
+    static func insertEvent(_ event: NewAppointmentEvent, on connection: SQLiteConnection) throws -> Int64 {
+        try connection.query(
+            """
+            INSERT INTO appointment_events (event_type, appointment_id, patient_id, timestamp, notes,
+                received_at, raw_payload, client_id, webhook_id, idempotency_key, request_id)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            """,
+            [
+                .text(event.eventType), .text(event.appointmentID), .text(event.patientID),
+                .text(event.timestamp), .optionalText(event.notes), .text(event.receivedAt),
+                .text(event.rawPayload), .optionalText(event.clientID), .optionalText(event.webhookID),
+                .optionalText(event.idempotencyKey), .optionalText(event.requestID),
+            ])
+        return connection.lastInsertedRowID
     }
 
     public func event(id: Int64) async throws -> StoredAppointmentEvent? {
@@ -80,24 +89,17 @@ public final class SQLiteEventStore: EventStore {
     }
 
     public func events(matching query: AppointmentEventQuery) async throws -> AppointmentEventPage {
-        var conditions: [String] = []
-        var parameters: [SQLiteValue] = []
-        func require(_ condition: String, _ value: SQLiteValue?) {
-            guard let value else { return }
-            conditions.append(condition)
-            parameters.append(value)
-        }
-        require("event_type = ?", query.eventType.map(SQLiteValue.text))
-        require("appointment_id = ?", query.appointmentID.map(SQLiteValue.text))
-        require("patient_id = ?", query.patientID.map(SQLiteValue.text))
-        require("client_id = ?", query.clientID.map(SQLiteValue.text))
-        require("received_at >= ?", query.since.map(SQLiteValue.text))
-        require("received_at < ?", query.until.map(SQLiteValue.text))
-        require("id < ?", query.beforeID.map(SQLiteValue.integer))
-        let whereClause = conditions.isEmpty ? "" : "WHERE " + conditions.joined(separator: " AND ")
+        var filter = SQLFilter()
+        filter.require("event_type = ?", query.eventType.map(SQLiteValue.text))
+        filter.require("appointment_id = ?", query.appointmentID.map(SQLiteValue.text))
+        filter.require("patient_id = ?", query.patientID.map(SQLiteValue.text))
+        filter.require("client_id = ?", query.clientID.map(SQLiteValue.text))
+        filter.require("received_at >= ?", query.since.map(SQLiteValue.text))
+        filter.require("received_at < ?", query.until.map(SQLiteValue.text))
+        filter.require("id < ?", query.beforeID.map(SQLiteValue.integer))
         // One row more than asked tells whether another page follows.
-        parameters.append(.integer(Int64(query.limit + 1)))
-        let sql = "SELECT \(Self.columns) FROM appointment_events \(whereClause) ORDER BY id DESC LIMIT ?"
+        let parameters = filter.parameters + [.integer(Int64(query.limit + 1))]
+        let sql = "SELECT \(Self.columns) FROM appointment_events \(filter.whereClause) ORDER BY id DESC LIMIT ?"
         let limit = query.limit
         return try await readers.read { [parameters] connection in
             let rows = try connection.query(sql, parameters).map(Self.decode)

@@ -32,7 +32,53 @@ public enum SQLiteMigrations {
                 CREATE INDEX idx_appointment_events_patient_id ON appointment_events(patient_id);
                 CREATE INDEX idx_appointment_events_event_type ON appointment_events(event_type);
                 CREATE INDEX idx_appointment_events_received_at ON appointment_events(received_at);
-                """)
+                """),
+        Migration(
+            version: 2,
+            sql: """
+                CREATE TABLE webhook_nonces (
+                    client_id TEXT NOT NULL,
+                    webhook_id TEXT NOT NULL,
+                    webhook_timestamp INTEGER NOT NULL,
+                    event_id INTEGER,
+                    expires_at INTEGER NOT NULL,
+                    PRIMARY KEY (client_id, webhook_id, webhook_timestamp)
+                ) WITHOUT ROWID;
+                CREATE INDEX idx_webhook_nonces_expires_at ON webhook_nonces(expires_at);
+                CREATE TABLE idempotency_records (
+                    client_id TEXT NOT NULL,
+                    idempotency_key TEXT NOT NULL,
+                    fingerprint TEXT NOT NULL,
+                    status INTEGER NOT NULL,
+                    response_body TEXT NOT NULL,
+                    event_id INTEGER,
+                    created_at INTEGER NOT NULL,
+                    expires_at INTEGER NOT NULL,
+                    PRIMARY KEY (client_id, idempotency_key)
+                ) WITHOUT ROWID;
+                CREATE INDEX idx_idempotency_records_expires_at ON idempotency_records(expires_at);
+                CREATE TABLE rejections (
+                    id INTEGER PRIMARY KEY,
+                    occurred_at TEXT NOT NULL,
+                    request_id TEXT NOT NULL,
+                    client_id TEXT,
+                    api_key_id TEXT,
+                    remote_addr TEXT NOT NULL,
+                    method TEXT NOT NULL,
+                    path TEXT NOT NULL,
+                    status INTEGER NOT NULL,
+                    code TEXT NOT NULL,
+                    message TEXT NOT NULL,
+                    webhook_id TEXT,
+                    body_size INTEGER NOT NULL,
+                    body_sha256 TEXT,
+                    prev_hash TEXT NOT NULL,
+                    hash TEXT NOT NULL
+                );
+                CREATE INDEX idx_rejections_occurred_at ON rejections(occurred_at);
+                CREATE INDEX idx_rejections_code ON rejections(code);
+                CREATE INDEX idx_rejections_client_id ON rejections(client_id);
+                """),
     ]
 
     /// The schema version the code expects.

@@ -9,6 +9,8 @@ public enum StorageError: Error, Sendable, Equatable, CustomStringConvertible {
     case overloaded
     /// The store is shutting down and accepts no new work.
     case shuttingDown
+    /// The attempt's nonce is already recorded: the same signed attempt was stored before.
+    case duplicateAttempt
     /// A bad argument that the caller should have caught (e.g. an undecodable cursor).
     case invalidArgument(String)
 
@@ -17,6 +19,7 @@ public enum StorageError: Error, Sendable, Equatable, CustomStringConvertible {
         case .unavailable(let reason): "storage unavailable: \(reason)"
         case .overloaded: "storage overloaded: write queue full"
         case .shuttingDown: "storage shutting down"
+        case .duplicateAttempt: "attempt already recorded"
         case .invalidArgument(let message): "invalid storage argument: \(message)"
         }
     }

@@ -88,7 +88,7 @@ struct EndToEndTests {
         let atLimit = Array(String(repeating: " ", count: 1024).utf8)
         let response = try TestHTTPClient.send(
             port: gateway.port, method: "POST", path: "/webhook/appointment",
-            headers: [("Content-Type", "application/json")], body: atLimit)
+            headers: [("Content-Type", "application/json")] + TestHTTPClient.credentials(for: atLimit), body: atLimit)
         #expect(response.status == 422)
         #expect(try Self.rowCount(gateway) == 0)
     }
@@ -110,7 +110,7 @@ struct EndToEndTests {
         for contentType in ["application/json; charset=utf-8", "Application/JSON"] {
             let response = try TestHTTPClient.send(
                 port: gateway.port, method: "POST", path: "/webhook/appointment",
-                headers: [("Content-Type", contentType)], body: body)
+                headers: [("Content-Type", contentType)] + TestHTTPClient.credentials(for: body), body: body)
             #expect(response.status == 201, "\(contentType)")
         }
     }
@@ -172,7 +172,7 @@ struct EndToEndTests {
         var pages = 0
         repeat {
             let query = "/webhook/events?limit=10" + (cursor.map { "&cursor=\($0)" } ?? "")
-            let page = try TestHTTPClient.send(port: gateway.port, method: "GET", path: query)
+            let page = try TestHTTPClient.adminGet(gateway.port, query)
             #expect(page.status == 200)
             let events = try #require(page.json["events"] as? [[String: Any]])
             ids += events.compactMap { $0["id"] as? Int }
@@ -182,27 +182,23 @@ struct EndToEndTests {
         #expect(ids == Array((1...37).reversed()))
         #expect(pages == 4)
 
-        let cancelled = try TestHTTPClient.send(
-            port: gateway.port, method: "GET", path: "/webhook/events?event_type=appointment.cancelled&limit=500")
+        let cancelled = try TestHTTPClient.adminGet(
+            gateway.port, "/webhook/events?event_type=appointment.cancelled&limit=500")
         let cancelledEvents = try #require(cancelled.json["events"] as? [[String: Any]])
         #expect(cancelledEvents.count == 13)
         #expect(cancelledEvents.allSatisfy { $0["event_type"] as? String == "appointment.cancelled" })
         #expect(cancelled.json["next_cursor"] is NSNull)
 
-        let byAppointment = try TestHTTPClient.send(
-            port: gateway.port, method: "GET", path: "/webhook/events?appointment_id=apt-5")
+        let byAppointment = try TestHTTPClient.adminGet(gateway.port, "/webhook/events?appointment_id=apt-5")
         #expect(
             (byAppointment.json["events"] as? [[String: Any]])?.map { $0["appointment_id"] as? String } == ["apt-5"])
 
-        let future = try TestHTTPClient.send(
-            port: gateway.port, method: "GET", path: "/webhook/events?since=2100-01-01T00:00:00Z")
+        let future = try TestHTTPClient.adminGet(gateway.port, "/webhook/events?since=2100-01-01T00:00:00Z")
         #expect((future.json["events"] as? [Any])?.isEmpty == true)
-        let past = try TestHTTPClient.send(
-            port: gateway.port, method: "GET", path: "/webhook/events?until=2000-01-01T00:00:00%2B00:00")
+        let past = try TestHTTPClient.adminGet(gateway.port, "/webhook/events?until=2000-01-01T00:00:00%2B00:00")
         #expect((past.json["events"] as? [Any])?.isEmpty == true)
-        let window = try TestHTTPClient.send(
-            port: gateway.port, method: "GET",
-            path: "/webhook/events?since=2000-01-01T00:00:00Z&until=2100-01-01T00:00:00Z&limit=500")
+        let window = try TestHTTPClient.adminGet(
+            gateway.port, "/webhook/events?since=2000-01-01T00:00:00Z&until=2100-01-01T00:00:00Z&limit=500")
         #expect((window.json["events"] as? [Any])?.count == 37)
     }
 
@@ -211,14 +207,13 @@ struct EndToEndTests {
         defer { gateway.stop() }
         let created = try TestHTTPClient.postEvent(gateway.port, Self.validEvent)
         let id = try #require(created.json["event_id"] as? Int)
-        let detail = try TestHTTPClient.send(port: gateway.port, method: "GET", path: "/webhook/events/\(id)")
+        let detail = try TestHTTPClient.adminGet(gateway.port, "/webhook/events/\(id)")
         #expect(detail.status == 200)
         #expect(detail.json["raw_payload"] as? String == Self.validEvent)
         #expect(detail.json["timestamp"] as? String == "2025-01-10T12:30:00.250-04:00")
         #expect(detail.json["notes"] as? String == "Moved to 3pm é")
         for missing in ["\(id + 1)", "abc", "0", "-1"] {
-            let response = try TestHTTPClient.send(
-                port: gateway.port, method: "GET", path: "/webhook/events/\(missing)")
+            let response = try TestHTTPClient.adminGet(gateway.port, "/webhook/events/\(missing)")
             #expect(response.status == 404, "\(missing)")
             #expect(response.json["code"] as? String == "not_found")
         }
@@ -230,7 +225,7 @@ struct EndToEndTests {
     func badListParametersAre422(_ query: String) throws {
         let gateway = try GatewayProcess()
         defer { gateway.stop() }
-        let response = try TestHTTPClient.send(port: gateway.port, method: "GET", path: "/webhook/events?\(query)")
+        let response = try TestHTTPClient.adminGet(gateway.port, "/webhook/events?\(query)")
         #expect(response.status == 422)
         #expect(response.json["code"] as? String == "validation_failed")
         let parameter = String(query.prefix { $0 != "=" })

@@ -85,7 +85,8 @@ struct PipelineMiddlewareTests {
             (StorageError.overloaded, 503, "storage_unavailable"), (CocoaError(.fileNoSuchFile), 500, "internal_error"),
         ]
         for (error, status, code) in cases {
-            let response = try await ErrorMappingMiddleware().handle(Self.post(), context: Self.context) { _, _ in
+            let response = try await ErrorMappingMiddleware(auditor: nil).handle(Self.post(), context: Self.context) {
+                _, _ in
                 throw error
             }
             #expect(response.status == status)

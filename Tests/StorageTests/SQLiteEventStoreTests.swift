@@ -1,4 +1,5 @@
 import Foundation
+import Security
 import Storage
 import Testing
 
@@ -15,6 +16,9 @@ final class TemporaryDirectory {
 
     deinit { try? FileManager.default.removeItem(at: url) }
 }
+
+/// The audit chain's hash, as the server wires it.
+let testHasher: SQLiteEventStore.Hasher = { SHA256.hexDigest($0) }
 
 func sampleEvent(_ index: Int = 0, receivedAt: String = "2026-12-03T16:04:27.123Z") -> NewAppointmentEvent {
     NewAppointmentEvent(
@@ -44,7 +48,7 @@ struct SQLiteEventStoreTests {
 
     @Test func anAcknowledgedWriteIsAlreadyVisibleToAnotherConnection() async throws {
         let directory = try TemporaryDirectory()
-        let store = try SQLiteEventStore(configuration: .init(path: directory.databasePath))
+        let store = try SQLiteEventStore(configuration: .init(path: directory.databasePath), hasher: testHasher)
         let observer = try SQLiteConnection(path: directory.databasePath)
         for index in 0..<20 {
             let id = try await store.insert(sampleEvent(index))
@@ -58,7 +62,7 @@ struct SQLiteEventStoreTests {
 
     @Test func storedFieldsReadBackExactly() async throws {
         let directory = try TemporaryDirectory()
-        let store = try SQLiteEventStore(configuration: .init(path: directory.databasePath))
+        let store = try SQLiteEventStore(configuration: .init(path: directory.databasePath), hasher: testHasher)
         let id = try await store.insert(sampleEvent(3))
         let stored = try await store.event(id: id)
         #expect(stored == StoredAppointmentEvent(id: id, event: sampleEvent(3)))
@@ -68,7 +72,7 @@ struct SQLiteEventStoreTests {
 
     @Test func concurrentWritesAreCommittedInFewerTransactionsThanWrites() async throws {
         let directory = try TemporaryDirectory()
-        let store = try SQLiteEventStore(configuration: .init(path: directory.databasePath))
+        let store = try SQLiteEventStore(configuration: .init(path: directory.databasePath), hasher: testHasher)
         let before = store.writer.currentStatistics
         let ids = try await withThrowingTaskGroup(of: Int64.self) { group in
             for index in 0..<300 { group.addTask { try await store.insert(sampleEvent(index)) } }
@@ -84,7 +88,7 @@ struct SQLiteEventStoreTests {
 
     @Test func listingWalksEveryRowOnceNewestFirstWithFilters() async throws {
         let directory = try TemporaryDirectory()
-        let store = try SQLiteEventStore(configuration: .init(path: directory.databasePath))
+        let store = try SQLiteEventStore(configuration: .init(path: directory.databasePath), hasher: testHasher)
         for index in 0..<23 {
             _ = try await store.insert(
                 sampleEvent(index, receivedAt: String(format: "2026-12-03T10:%02d:00.000Z", index)))
@@ -109,12 +113,12 @@ struct SQLiteEventStoreTests {
 
     @Test func aReadOnlyFileIsUnavailableAndWritesRecoverOnceWritableWithoutRestart() async throws {
         let directory = try TemporaryDirectory()
-        let seeded = try SQLiteEventStore(configuration: .init(path: directory.databasePath))
+        let seeded = try SQLiteEventStore(configuration: .init(path: directory.databasePath), hasher: testHasher)
         _ = try await seeded.insert(sampleEvent(1))
         await seeded.shutdown()
 
         let lock = try ReadOnlyFile(path: directory.databasePath)
-        let store = try SQLiteEventStore(configuration: .init(path: directory.databasePath))
+        let store = try SQLiteEventStore(configuration: .init(path: directory.databasePath), hasher: testHasher)
         await #expect(throws: StorageError.self) { try await store.insert(sampleEvent(2)) }
         await #expect(throws: StorageError.self) { try await store.checkHealth() }
         do {
@@ -137,7 +141,7 @@ struct SQLiteEventStoreTests {
         var configuration = SQLiteEventStore.Configuration(path: directory.databasePath)
         configuration.writeQueueCapacity = 1
         configuration.maximumBatchSize = 1
-        let store = try SQLiteEventStore(configuration: configuration)
+        let store = try SQLiteEventStore(configuration: configuration, hasher: testHasher)
         let outcomes = await withTaskGroup(of: String.self) { group in
             for index in 0..<200 {
                 group.addTask {
@@ -165,7 +169,7 @@ struct SQLiteEventStoreTests {
         let directory = try TemporaryDirectory()
         var configuration = SQLiteEventStore.Configuration(path: directory.databasePath)
         configuration.busyTimeoutMilliseconds = 100
-        let store = try SQLiteEventStore(configuration: configuration)
+        let store = try SQLiteEventStore(configuration: configuration, hasher: testHasher)
         let holder = try SQLiteConnection(path: directory.databasePath)
         try holder.execute("BEGIN EXCLUSIVE")
         await #expect(throws: StorageError.self) { try await store.insert(sampleEvent(1)) }

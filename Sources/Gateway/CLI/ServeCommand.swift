@@ -1,5 +1,6 @@
 import Dispatch
 import Foundation
+import Security
 import Storage
 
 /// `gateway serve`: runs the server until SIGTERM or SIGINT, then drains and exits 0.
@@ -42,9 +43,17 @@ enum ServeCommand {
             return CommandLineInterface.ExitStatus.failure
         }
         let logger = Logger(sink: sink)
+        let credentials: CredentialsProvider
+        do {
+            credentials = try CredentialsProvider(path: configuration.keysPath, logger: logger)
+        } catch {
+            logger.error("Cannot start: WEBHOOK_KEYS_PATH: \(error)")
+            return CommandLineInterface.ExitStatus.failure
+        }
         let store: SQLiteEventStore
         do {
-            store = try SQLiteEventStore(configuration: .init(path: configuration.databasePath))
+            store = try SQLiteEventStore(
+                configuration: .init(path: configuration.databasePath), hasher: { SHA256.hexDigest($0) })
         } catch {
             logger.error("Cannot open the database at WEBHOOK_DB_PATH \(configuration.databasePath): \(error)")
             return CommandLineInterface.ExitStatus.failure
@@ -55,15 +64,21 @@ enum ServeCommand {
                 configuration: .init(
                     host: configuration.host, port: configuration.port, maximumBodyBytes: configuration.maximumBodyBytes
                 ),
-                responder: Application.makeResponder(configuration: configuration, store: store, logger: logger))
+                responder: Application.makeResponder(
+                    GatewayServices(
+                        configuration: configuration, store: store, credentials: credentials, logger: logger)))
         } catch {
             logger.error("Cannot start the HTTP server: \(error)")
             await store.shutdown()
             return CommandLineInterface.ExitStatus.failure
         }
+        credentials.startWatching()
+        let pruning = ExpiredRecordPruner(ledger: store, logger: logger).start()
         logger.info("Listening on \(configuration.host):\(server.port) (gateway \(GatewayVersion.current))")
         let signal = await waitForTerminationSignal()
         logger.info("Received \(signal); draining requests in flight")
+        pruning.cancel()
+        credentials.stopWatching()
         await server.shutdown()
         await store.shutdown()
         logger.info("Stopped")

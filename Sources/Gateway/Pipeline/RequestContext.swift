@@ -1,4 +1,5 @@
 import Foundation
+import Security
 
 /// What the pipeline knows about one request, passed down the chain as a value.
 ///
@@ -10,6 +11,12 @@ struct RequestContext: Sendable {
     var receivedAt: Date
     /// A logger bound to this request.
     var logger: Logger
+    /// Facts that must survive a refusal further down (caller identity, response headers).
+    let trace = RequestTrace()
+    /// The authenticated client, once API-key authentication has run.
+    var client: CredentialDirectory.Client?
+    /// The checked Standard Webhooks headers, once the signature-headers stage has run.
+    var delivery: SignedDelivery?
     /// The validated event, once the validation stage has run.
     var event: AppointmentEvent?
     /// The `{…}` path segments the router captured, in order.

@@ -1,6 +1,7 @@
 import Foundation
 
-/// First stage: settles the request's correlation id and echoes it on every response.
+/// First stage: settles the request's correlation id and echoes it on every response,
+/// together with any headers a later stage asked every answer to carry.
 ///
 /// A sender's `X-Request-ID` is kept when it is 1-128 visible ASCII characters; anything
 /// else is replaced by a generated UUID, so a hostile value never reaches logs or headers.
@@ -13,6 +14,7 @@ struct RequestIDMiddleware: Middleware {
         context.requestID = requestID
         context.logger = context.logger.forRequest(requestID)
         var response = try await next(request, context)
+        for (name, value) in context.trace.responseHeaders.fields { response.headers.set(name, value) }
         response.headers.set(Self.headerName, requestID)
         return response
     }

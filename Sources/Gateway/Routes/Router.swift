@@ -3,18 +3,20 @@
 /// Paths are matched segment by segment; a `{name}` segment captures any single segment.
 /// A path that matches with another method is 405 (with `Allow`); no match is 404.
 struct Router: Sendable {
-    /// One endpoint: its method, path pattern, whether it needs an admin token, and its chain.
+    /// One endpoint: its method, path pattern, kind (which decides auditing), and its chain.
     struct Route: Sendable {
         let method: String
         let pattern: [String]
-        /// Admin routes will require `Authorization: Bearer <admin token>` (security stage).
-        let isAdmin: Bool
+        let kind: RequestTrace.RouteKind
         let responder: Middleware.Next
 
-        init(_ method: String, _ path: String, isAdmin: Bool = false, responder: @escaping Middleware.Next) {
+        init(
+            _ method: String, _ path: String, kind: RequestTrace.RouteKind = .other,
+            responder: @escaping Middleware.Next
+        ) {
             self.method = method
             self.pattern = Router.segments(path)
-            self.isAdmin = isAdmin
+            self.kind = kind
             self.responder = responder
         }
 
@@ -34,6 +36,13 @@ struct Router: Sendable {
     }
 
     let routes: [Route]
+    /// Answers unknown paths under `/admin/`: 401 without a valid token, 404 with one.
+    let adminFallback: Middleware.Next?
+
+    init(routes: [Route], adminFallback: Middleware.Next? = nil) {
+        self.routes = routes
+        self.adminFallback = adminFallback
+    }
 
     /// Runs the matching route's chain with its captured path parameters in the context.
     func respond(_ request: Request, context: RequestContext) async throws -> Response {
@@ -41,6 +50,7 @@ struct Router: Sendable {
         var allowed: [String] = []
         for route in routes {
             guard let captured = route.captures(segments) else { continue }
+            if allowed.isEmpty { context.trace.routeKind = route.kind }
             if route.method == request.method {
                 var context = context
                 context.pathParameters = captured
@@ -48,7 +58,13 @@ struct Router: Sendable {
             }
             allowed.append(route.method)
         }
-        if allowed.isEmpty { throw GatewayError.notFound }
+        if allowed.isEmpty {
+            if let adminFallback, segments.first == "admin" {
+                context.trace.routeKind = .admin
+                return try await adminFallback(request, context)
+            }
+            throw GatewayError.notFound
+        }
         throw GatewayError.methodNotAllowed(allowed: allowed)
     }
 

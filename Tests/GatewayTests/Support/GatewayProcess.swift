@@ -1,4 +1,5 @@
 import Foundation
+import Security
 
 /// The real `gateway` executable, started as a subprocess on 127.0.0.1 with a free port, a
 /// fresh directory for its SQLite file and logs, and stopped at the end of a test.
@@ -12,18 +13,23 @@ final class GatewayProcess: @unchecked Sendable {
 
     var databasePath: String { directory.appendingPathComponent("gateway.db").path }
     var logPath: String { directory.appendingPathComponent("webhook.log").path }
+    var keysPath: String { directory.appendingPathComponent("keys.json").path }
 
     /// Everything the process wrote to its console so far.
     var consoleOutput: String { lock.withLock { output } }
 
     /// Starts the gateway; `directory` lets a test restart on the same files.
-    init(directory: URL? = nil, environment: [String: String] = [:], arguments: [String] = []) throws {
+    init(
+        directory: URL? = nil, keys: KeysFile? = TestCredentials.keysFile(), environment: [String: String] = [:],
+        arguments: [String] = []
+    ) throws {
         let directory =
             directory
             ?? FileManager.default.temporaryDirectory
             .appendingPathComponent("gateway-test-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         self.directory = directory
+        if let keys { try TestCredentials.write(keys, to: directory.appendingPathComponent("keys.json").path) }
         process = Process()
         process.executableURL = Self.binary
         process.arguments = ["serve"] + arguments

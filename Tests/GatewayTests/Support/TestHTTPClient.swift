@@ -93,11 +93,31 @@ enum TestHTTPClient {
         return try exchange(port: port, raw: raw)
     }
 
-    /// POSTs `json` to the ingest route as `application/json`.
-    static func postEvent(_ port: Int, _ json: String, headers: [(String, String)] = []) throws -> TestResponse {
-        try send(
-            port: port, method: "POST", path: "/webhook/appointment",
-            headers: [("Content-Type", "application/json")] + headers, body: Array(json.utf8))
+    /// POSTs `json` to the ingest route as `application/json`, signed for the test client
+    /// with a fresh webhook-id unless `headers` brings its own signature headers.
+    static func postEvent(
+        _ port: Int, _ json: String, headers: [(String, String)] = [], apiKey: String = TestCredentials.apiKey,
+        signed: Bool = true
+    ) throws -> TestResponse {
+        let body = Array(json.utf8)
+        var all = [("Content-Type", "application/json"), ("X-API-Key", apiKey)]
+        if signed, !headers.contains(where: { $0.0.lowercased() == "webhook-signature" }) {
+            let id = headers.first { $0.0.lowercased() == "webhook-id" }?.1
+            all += TestCredentials.signatureHeaders(body: body, id: id ?? "msg_\(UUID().uuidString.prefix(8))")
+                .filter { header in !headers.contains { $0.0.lowercased() == header.0 } }
+        }
+        return try send(port: port, method: "POST", path: "/webhook/appointment", headers: all + headers, body: body)
+    }
+
+    /// `X-API-Key` and fresh Standard Webhooks headers of the test client for `body`.
+    static func credentials(for body: [UInt8]) -> [(String, String)] {
+        [("X-API-Key", TestCredentials.apiKey)] + TestCredentials.signatureHeaders(body: body)
+    }
+
+    /// GETs an admin route with the test admin token.
+    static func adminGet(_ port: Int, _ path: String, token: String = TestCredentials.adminToken) throws -> TestResponse
+    {
+        try send(port: port, method: "GET", path: path, headers: [("Authorization", "Bearer \(token)")])
     }
 
     private static func parse(_ bytes: [UInt8]) -> (response: TestResponse, isComplete: Bool)? {

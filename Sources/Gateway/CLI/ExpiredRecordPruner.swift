@@ -1,0 +1,26 @@
+import Foundation
+import Storage
+
+/// Deletes expired nonces and idempotency records once a minute, so those tables stay
+/// bounded by traffic within the window and TTL.
+struct ExpiredRecordPruner: Sendable {
+    let ledger: any DeliveryLedger
+    let logger: Logger
+    var interval: Duration = .seconds(60)
+
+    /// Starts the periodic task; cancel it to stop.
+    func start() -> Task<Void, Never> {
+        Task {
+            while !Task.isCancelled {
+                try? await Task.sleep(for: interval)
+                guard !Task.isCancelled else { return }
+                do {
+                    let removed = try await ledger.pruneExpired(now: Int64(Date().timeIntervalSince1970))
+                    if removed > 0 { logger.debug("Pruned \(removed) expired nonce and idempotency records") }
+                } catch {
+                    logger.error("Pruning expired records failed: \(error)")
+                }
+            }
+        }
+    }
+}
