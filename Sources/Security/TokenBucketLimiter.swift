@@ -16,6 +16,14 @@ public final class TokenBucketLimiter: Sendable {
         public let burst: Int
         /// Seconds an empty bucket takes to fill: `ceil(burst / rate)`.
         public let window: Int
+
+        public init(isAllowed: Bool, remaining: Int, secondsUntilNextToken: Int, burst: Int, window: Int) {
+            self.isAllowed = isAllowed
+            self.remaining = remaining
+            self.secondsUntilNextToken = secondsUntilNextToken
+            self.burst = burst
+            self.window = window
+        }
     }
 
     private struct Bucket {

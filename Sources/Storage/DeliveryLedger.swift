@@ -41,6 +41,10 @@ public struct DeliveryAttempt: Sendable, Equatable {
 /// A recorded answered attempt.
 public struct AnsweredAttempt: Sendable, Equatable {
     public var eventID: Int64?
+
+    public init(eventID: Int64?) {
+        self.eventID = eventID
+    }
 }
 
 /// The stored answer to a message, replayed for retries with the same key and body.
