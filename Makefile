@@ -30,7 +30,7 @@ python-tools: setup
 		$(VENV)/bin/pip install --quiet standardwebhooks svix
 
 ## Lint, build and run every test.
-test: setup lint
+test: setup lint python-tools
 	swift build
 	swift test
 
