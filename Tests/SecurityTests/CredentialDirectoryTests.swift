@@ -12,7 +12,9 @@ struct CredentialDirectoryTests {
             clients: [
                 KeysFile.Client(
                     id: "acme-clinic", eventTypes: ["appointment.scheduled"],
-                    apiKeys: [KeysFile.HashedCredential(id: "k1", sha256: SHA256.hexDigest(apiKey), expiresAt: keyExpiresAt)],
+                    apiKeys: [
+                        KeysFile.HashedCredential(id: "k1", sha256: SHA256.hexDigest(apiKey), expiresAt: keyExpiresAt)
+                    ],
                     signingSecrets: [
                         KeysFile.StoredSigningSecret(
                             id: "s1", secret: "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw", expiresAt: secretExpiresAt),
@@ -27,15 +29,17 @@ struct CredentialDirectoryTests {
 
     @Test func aKeyIsAcceptedOneSecondBeforeExpiryAndRefusedOneSecondAfter() {
         let directory = CredentialDirectory(Self.file(keyExpiresAt: Self.expiry))
-        guard case .authenticated(let client, let keyID) = directory.authenticate(
-            apiKey: Self.apiKey, at: Self.expiryMilliseconds - 1000)
+        guard
+            case .authenticated(let client, let keyID) = directory.authenticate(
+                apiKey: Self.apiKey, at: Self.expiryMilliseconds - 1000)
         else {
             Issue.record("refused before expiry")
             return
         }
         #expect(client.id == "acme-clinic" && keyID == "k1")
-        guard case .invalid(let clientID, let expiredKeyID) = directory.authenticate(
-            apiKey: Self.apiKey, at: Self.expiryMilliseconds + 1000)
+        guard
+            case .invalid(let clientID, let expiredKeyID) = directory.authenticate(
+                apiKey: Self.apiKey, at: Self.expiryMilliseconds + 1000)
         else {
             Issue.record("accepted after expiry")
             return
@@ -85,7 +89,10 @@ struct CredentialDirectoryTests {
         (#"{"clients":[{"id":"a","signing_secrets":[{"id":"s","secret":"whsec_short"}]}]}"#, "signing secret"),
         (#"{"clients":[{"id":"a","event_types":["appointment.deleted"]}]}"#, "unknown event type"),
         (#"{"clients":[{"id":"a","rate_limit":{"per_second":0,"burst":1}}]}"#, "rate_limit"),
-        (#"{"clients":[{"id":"a","api_keys":[{"id":"k","sha256":"\#(String(repeating: "a", count: 64))","expires_at":"tomorrow"}]}]}"#, "expires_at"),
+        (
+            #"{"clients":[{"id":"a","api_keys":[{"id":"k","sha256":"\#(String(repeating: "a", count: 64))","expires_at":"tomorrow"}]}]}"#,
+            "expires_at"
+        ),
         (#"{"clients":"#, "JSON"),
         (#"{"clients":[{"disabled":true}]}"#, "missing id"),
     ])

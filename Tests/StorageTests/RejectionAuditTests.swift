@@ -87,7 +87,8 @@ struct RejectionAuditTests {
         let store = try Self.store(directory)
         for index in 1...6 {
             _ = try await store.recordRejection(
-                Self.draft(index, code: index % 2 == 0 ? "rate_limited" : "signature_mismatch", client: index < 5 ? "a" : nil))
+                Self.draft(
+                    index, code: index % 2 == 0 ? "rate_limited" : "signature_mismatch", client: index < 5 ? "a" : nil))
         }
         let page = try await store.rejections(matching: RejectionQuery(code: "rate_limited", clientID: "a", limit: 10))
         #expect(page.records.map(\.id) == [4, 2])
