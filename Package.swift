@@ -14,8 +14,10 @@ let package = Package(
         .target(name: "Security", dependencies: ["COpenSSL"]),
         .target(name: "Storage", dependencies: ["CSQLite"]),
         .executableTarget(name: "Gateway", dependencies: ["CMicroHTTPD", "Security", "Storage"]),
+        // Helpers shared by the test targets (temporary directories, read-only files).
+        .target(name: "TestSupport", path: "Tests/TestSupport"),
         .testTarget(name: "SecurityTests", dependencies: ["Security"]),
-        .testTarget(name: "StorageTests", dependencies: ["Storage", "Security"]),
-        .testTarget(name: "GatewayTests", dependencies: ["Gateway", "Security", "Storage"]),
+        .testTarget(name: "StorageTests", dependencies: ["Storage", "Security", "TestSupport"]),
+        .testTarget(name: "GatewayTests", dependencies: ["Gateway", "Security", "Storage", "TestSupport"]),
     ]
 )

@@ -1,29 +1,20 @@
 /// One refused request, as the audit stores it (contract §4). Never the body, key or signature.
+///
+/// The fields a caller supplies live in `details`; `record.code` and the like read through to
+/// them.
+@dynamicMemberLookup
 public struct RejectionRecord: Sendable, Equatable {
     public var id: Int64
-    /// UTC ISO 8601 with milliseconds.
-    public var occurredAt: String
-    public var requestID: String
-    public var clientID: String?
-    public var apiKeyID: String?
-    public var remoteAddress: String
-    public var method: String
-    public var path: String
-    public var status: Int
-    public var code: String
-    public var message: String
-    public var webhookID: String?
-    public var bodySize: Int
-    /// Hex SHA-256 of the body as received (nil when the body was never read).
-    public var bodySHA256: String?
+    public var details: Draft
     public var previousHash: String
     public var hash: String
 
     /// The hash of the record before the first one.
     public static let genesisHash = String(repeating: "0", count: 64)
 
-    /// The fields a caller supplies; the audit assigns id, chain hashes.
+    /// The fields a caller supplies; the audit assigns the id and the chain hashes.
     public struct Draft: Sendable, Equatable {
+        /// UTC ISO 8601 with milliseconds.
         public var occurredAt: String
         public var requestID: String
         public var clientID: String?
@@ -36,6 +27,7 @@ public struct RejectionRecord: Sendable, Equatable {
         public var message: String
         public var webhookID: String?
         public var bodySize: Int
+        /// Hex SHA-256 of the body as received (nil when the body was never read).
         public var bodySHA256: String?
 
         public init(
@@ -61,32 +53,30 @@ public struct RejectionRecord: Sendable, Equatable {
 
     init(id: Int64, draft: Draft, previousHash: String, hash: String) {
         self.id = id
-        occurredAt = draft.occurredAt
-        requestID = draft.requestID
-        clientID = draft.clientID
-        apiKeyID = draft.apiKeyID
-        remoteAddress = draft.remoteAddress
-        method = draft.method
-        path = draft.path
-        status = draft.status
-        code = draft.code
-        message = draft.message
-        webhookID = draft.webhookID
-        bodySize = draft.bodySize
-        bodySHA256 = draft.bodySHA256
+        details = draft
         self.previousHash = previousHash
         self.hash = hash
     }
 
+    public subscript<Value>(dynamicMember keyPath: WritableKeyPath<Draft, Value>) -> Value {
+        get { details[keyPath: keyPath] }
+        set { details[keyPath: keyPath] = newValue }
+    }
+
     /// Every field as (name, value) with its §4 name; `hash` last.
     public var fields: [(String, AuditValue)] {
-        [
-            ("api_key_id", .text(apiKeyID)), ("body_sha256", .text(bodySHA256)),
-            ("body_size", .integer(Int64(bodySize))),
-            ("client_id", .text(clientID)), ("code", .text(code)), ("id", .integer(id)), ("message", .text(message)),
-            ("method", .text(method)), ("occurred_at", .text(occurredAt)), ("path", .text(path)),
-            ("prev_hash", .text(previousHash)), ("remote_addr", .text(remoteAddress)), ("request_id", .text(requestID)),
-            ("status", .integer(Int64(status))), ("webhook_id", .text(webhookID)), ("hash", .text(hash)),
+        let details = self.details
+        return [
+            ("api_key_id", .text(details.apiKeyID)), ("body_sha256", .text(details.bodySHA256)),
+            ("body_size", .integer(Int64(details.bodySize))),
+            ("client_id", .text(details.clientID)), ("code", .text(details.code)), ("id", .integer(id)),
+            ("message", .text(details.message)),
+            ("method", .text(details.method)), ("occurred_at", .text(details.occurredAt)),
+            ("path", .text(details.path)),
+            ("prev_hash", .text(previousHash)), ("remote_addr", .text(details.remoteAddress)),
+            ("request_id", .text(details.requestID)),
+            ("status", .integer(Int64(details.status))), ("webhook_id", .text(details.webhookID)),
+            ("hash", .text(hash)),
         ]
     }
 
@@ -117,9 +107,10 @@ public enum AuditValue: Sendable, Equatable {
     }
 }
 
-/// JSON string literals escaped exactly as Python's `json.dumps(..., ensure_ascii=False)` does.
-enum CanonicalJSON {
-    static func string(_ value: String) -> String {
+/// JSON string literals escaped exactly as Python's `json.dumps(..., ensure_ascii=False)` does,
+/// so anyone can recompute an audit hash; the gateway's responses use the same escaping.
+public enum CanonicalJSON {
+    public static func string(_ value: String) -> String {
         var output = "\""
         for scalar in value.unicodeScalars {
             switch scalar {

@@ -1,5 +1,6 @@
 import Foundation
 import Storage
+import TestSupport
 import Testing
 
 /// The real server over real HTTP on 127.0.0.1 with a real SQLite file.

@@ -9,17 +9,6 @@ import Testing
 struct PipelineMiddlewareTests {
     static let context = RequestContext(requestID: "r-1", receivedAt: Date(), logger: Logger(sink: .discarding()))
 
-    /// A `next` that answers 204 and reports the context it was given.
-    final class StubNext: @unchecked Sendable {
-        var reached: RequestContext?
-        var next: Middleware.Next {
-            { _, context in
-                self.reached = context
-                return Response(status: 204)
-            }
-        }
-    }
-
     static func post(_ headers: [(String, String)] = [], body: String = "{}") -> Request {
         Request(method: "POST", path: "/webhook/appointment", headers: HTTPHeaders(headers), body: Array(body.utf8))
     }

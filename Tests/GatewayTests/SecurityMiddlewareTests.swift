@@ -8,17 +8,6 @@ import Testing
 /// Each security stage alone, with a stub `next`: it refuses, passes, or updates the context.
 @Suite("Security stages")
 struct SecurityMiddlewareTests {
-    /// A `next` that answers 204 and remembers the context it was given.
-    final class StubNext: @unchecked Sendable {
-        var reached: RequestContext?
-        var next: Middleware.Next {
-            { _, context in
-                self.reached = context
-                return Response(status: 204)
-            }
-        }
-    }
-
     static let body = Array(#"{"event_type":"appointment.scheduled"}"#.utf8)
     static let fixedNow = 1_800_000_000.0
     static let time = TimeSource { fixedNow }

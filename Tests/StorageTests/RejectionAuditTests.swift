@@ -1,6 +1,7 @@
 import Foundation
 import Security
 import Storage
+import TestSupport
 import Testing
 
 @Suite("Rejection audit chain")

@@ -1,21 +1,8 @@
 import Foundation
 import Security
 import Storage
+import TestSupport
 import Testing
-
-/// A fresh directory per test, removed at the end.
-final class TemporaryDirectory {
-    let url: URL
-
-    init() throws {
-        url = FileManager.default.temporaryDirectory.appendingPathComponent("storage-test-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
-    }
-
-    var databasePath: String { url.appendingPathComponent("events.db").path }
-
-    deinit { try? FileManager.default.removeItem(at: url) }
-}
 
 /// The audit chain's hash, as the server wires it.
 let testHasher: SQLiteEventStore.Hasher = { SHA256.hexDigest($0) }
@@ -176,40 +163,5 @@ struct SQLiteEventStoreTests {
         try holder.execute("ROLLBACK")
         _ = try await store.insert(sampleEvent(2))
         await store.shutdown()
-    }
-}
-
-/// Makes a file read-only even for root, where permission bits are not enforced: the
-/// immutable attribute when `chattr` works, else mode 0444.
-struct ReadOnlyFile {
-    let path: String
-    let usesImmutableAttribute: Bool
-
-    init(path: String) throws {
-        self.path = path
-        if getuid() == 0, Self.chattr("+i", path) {
-            usesImmutableAttribute = true
-        } else {
-            usesImmutableAttribute = false
-            try FileManager.default.setAttributes([.posixPermissions: 0o444], ofItemAtPath: path)
-        }
-    }
-
-    func release() throws {
-        if usesImmutableAttribute {
-            _ = Self.chattr("-i", path)
-        } else {
-            try FileManager.default.setAttributes([.posixPermissions: 0o644], ofItemAtPath: path)
-        }
-    }
-
-    private static func chattr(_ flag: String, _ path: String) -> Bool {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/chattr")
-        process.arguments = [flag, path]
-        process.standardError = FileHandle.nullDevice
-        guard (try? process.run()) != nil else { return false }
-        process.waitUntilExit()
-        return process.terminationStatus == 0
     }
 }

@@ -104,17 +104,17 @@ enum ServeCommand {
 
 /// Resumes a continuation for the first signal only, and keeps the signal sources alive.
 private final class SignalOnce: @unchecked Sendable {
-    // Safe: every field is touched only under `lock`.
+    // Safe: `continuation` is only touched under `lock`.
     private let lock = NSLock()
     private var continuation: CheckedContinuation<String, Never>?
-    private var sources: [any DispatchSourceSignal] = []
+    private let sources = DispatchSourceBag()
 
     init(_ continuation: CheckedContinuation<String, Never>) {
         self.continuation = continuation
     }
 
     func keep(_ source: any DispatchSourceSignal) {
-        lock.withLock { sources.append(source) }
+        sources.keep(source)
     }
 
     func resume(_ name: String) {

@@ -1,3 +1,5 @@
+import Storage
+
 /// A JSON document the gateway writes: built as a value, serialized compactly.
 ///
 /// Object keys keep the order they were written in, so responses read the way the contract
@@ -51,22 +53,8 @@ enum JSONValue: Sendable, Equatable {
         }
     }
 
-    /// Writes `value` as a JSON string literal, escaping what RFC 8259 requires.
+    /// Writes `value` as a JSON string literal, escaped as the audit's canonical form is.
     static func writeString(_ value: String, to output: inout String) {
-        output += "\""
-        for scalar in value.unicodeScalars {
-            switch scalar {
-            case "\"": output += "\\\""
-            case "\\": output += "\\\\"
-            case "\n": output += "\\n"
-            case "\r": output += "\\r"
-            case "\t": output += "\\t"
-            case _ where scalar.value < 0x20:
-                let hex = String(scalar.value, radix: 16)
-                output += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
-            default: output.unicodeScalars.append(scalar)
-            }
-        }
-        output += "\""
+        output += CanonicalJSON.string(value)
     }
 }

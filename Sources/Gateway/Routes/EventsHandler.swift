@@ -6,9 +6,7 @@ struct EventsHandler: Sendable {
 
     /// Lists events newest first with the contract's filters and keyset pagination.
     func list(_ request: Request, context: RequestContext) async throws -> Response {
-        var errors: [FieldError] = []
-        let common = ListQueryParameters(request, errors: &errors)
-        if !errors.isEmpty { throw ValidationError.query(errors) }
+        let common = try ListQueryParameters.parse(request)
         let page = try await store.events(
             matching: AppointmentEventQuery(
                 eventType: request.queryValue("event_type"), appointmentID: request.queryValue("appointment_id"),

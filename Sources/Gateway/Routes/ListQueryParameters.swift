@@ -43,6 +43,14 @@ struct ListQueryParameters: Sendable, Equatable {
         until = Self.instant("until", request, errors: &errors)
     }
 
+    /// The shared parameters of `request`, or a 422 listing every bad one.
+    static func parse(_ request: Request) throws(ValidationError) -> ListQueryParameters {
+        var errors: [FieldError] = []
+        let parameters = ListQueryParameters(request, errors: &errors)
+        if !errors.isEmpty { throw .query(errors) }
+        return parameters
+    }
+
     private static func instant(_ name: String, _ request: Request, errors: inout [FieldError]) -> String? {
         guard let text = request.queryValue(name) else { return nil }
         guard let instant = ISO8601DateTime(text) else {

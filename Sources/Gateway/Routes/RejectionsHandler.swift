@@ -6,9 +6,7 @@ struct RejectionsHandler: Sendable {
     let audit: any RejectionAudit
 
     func list(_ request: Request, context: RequestContext) async throws -> Response {
-        var errors: [FieldError] = []
-        let common = ListQueryParameters(request, errors: &errors)
-        if !errors.isEmpty { throw ValidationError.query(errors) }
+        let common = try ListQueryParameters.parse(request)
         let page = try await audit.rejections(
             matching: RejectionQuery(
                 code: request.queryValue("code"), clientID: request.queryValue("client_id"), since: common.since,
@@ -22,9 +20,7 @@ struct RejectionsHandler: Sendable {
     }
 
     func summary(_ request: Request, context: RequestContext) async throws -> Response {
-        var errors: [FieldError] = []
-        let common = ListQueryParameters(request, errors: &errors)
-        if !errors.isEmpty { throw ValidationError.query(errors) }
+        let common = try ListQueryParameters.parse(request)
         let summary = try await audit.rejectionSummary(since: common.since, until: common.until)
         return .json(
             200,

@@ -2,11 +2,11 @@ import Foundation
 
 /// Makes a file read-only even for root, where permission bits are not enforced: the
 /// immutable attribute when `chattr` works, else mode 0444.
-struct ReadOnlyFile {
-    let path: String
-    let usesImmutableAttribute: Bool
+public struct ReadOnlyFile {
+    public let path: String
+    public let usesImmutableAttribute: Bool
 
-    init(path: String) throws {
+    public init(path: String) throws {
         self.path = path
         if getuid() == 0, Self.chattr("+i", path) {
             usesImmutableAttribute = true
@@ -16,7 +16,7 @@ struct ReadOnlyFile {
         }
     }
 
-    func release() throws {
+    public func release() throws {
         if usesImmutableAttribute {
             _ = Self.chattr("-i", path)
         } else {
