@@ -2,7 +2,7 @@
 # machine with the Swift toolchain: each installs what it needs first.
 
 SHELL := /bin/bash
-APT_PACKAGES := pkg-config libmicrohttpd-dev libssl-dev libsqlite3-dev sqlite3 e2fsprogs python3-venv
+APT_PACKAGES := pkg-config libmicrohttpd-dev libssl-dev libsqlite3-dev libcurl4 sqlite3 e2fsprogs python3-venv
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 VENV := .venv
 
@@ -21,6 +21,10 @@ build: setup
 ## Run the gateway on its embedded SQLite default (./data/appointments.db), port 8000.
 run: build
 	mkdir -p data logs
+	@if [ ! -f keys.json ]; then \
+		echo "No keys.json yet: creating a first client and admin token (shown once, keep them):"; \
+		./.build/release/gateway keys add demo-clinic && ./.build/release/gateway admin-tokens add admin; \
+	fi
 	./.build/release/gateway serve
 
 ## Third-party signing libraries used by the tests as real partner clients.

@@ -22,25 +22,26 @@ struct RejectionsHandler: Sendable {
     func summary(_ request: Request, context: RequestContext) async throws -> Response {
         let common = try ListQueryParameters.parse(request)
         let summary = try await audit.rejectionSummary(since: common.since, until: common.until)
-        return .json(
-            200,
-            .object([
-                ("total", .integer(Int64(summary.total))),
-                (
-                    "by_code",
-                    .array(
-                        summary.byCode.map {
-                            .object([("code", .string($0.code)), ("count", .integer(Int64($0.count)))])
-                        })
-                ),
-                (
-                    "by_client",
-                    .array(
-                        summary.byClient.map {
-                            .object([("client_id", .optional($0.clientID)), ("count", .integer(Int64($0.count)))])
-                        })
-                ),
-            ]))
+        return .json(200, Self.summaryJSON(summary))
+    }
+
+    /// The summary in the contract's shape.
+    static func summaryJSON(_ summary: RejectionSummary) -> JSONValue {
+        .object([
+            ("total", .integer(Int64(summary.total))),
+            (
+                "by_code",
+                .array(
+                    summary.byCode.map { .object([("code", .string($0.code)), ("count", .integer(Int64($0.count)))]) })
+            ),
+            (
+                "by_client",
+                .array(
+                    summary.byClient.map {
+                        .object([("client_id", .optional($0.clientID)), ("count", .integer(Int64($0.count)))])
+                    })
+            ),
+        ])
     }
 
     /// A record with its §4 field names, in the contract's order.

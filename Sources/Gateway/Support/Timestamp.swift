@@ -13,6 +13,14 @@ enum Timestamp {
             parts.tm_hour, parts.tm_min, parts.tm_sec, milliseconds)
     }
 
+    /// `2026-12-03T16:04:27Z`: how the keys file records `created_at` and `expires_at`.
+    static func iso8601Seconds(_ date: Date) -> String {
+        let (parts, _) = brokenDown(date, local: false)
+        return String(
+            format: "%04d-%02d-%02dT%02d:%02d:%02dZ", parts.tm_year + 1900, parts.tm_mon + 1, parts.tm_mday,
+            parts.tm_hour, parts.tm_min, parts.tm_sec)
+    }
+
     /// `2026-12-03 16:04:27,123` in local time: Python logging's `asctime`, as the seed logged.
     static func logTime(_ date: Date) -> String {
         let (parts, milliseconds) = brokenDown(date, local: true)
