@@ -32,6 +32,7 @@ enum ServeCommand {
                     + "unset it to use WEBHOOK_DB_PATH")
             return CommandLineInterface.ExitStatus.failure
         }
+        let termination = TerminationSignal()
         let sink: LogSink
         do {
             sink = try LogSink(
@@ -75,7 +76,7 @@ enum ServeCommand {
         credentials.startWatching()
         let pruning = ExpiredRecordPruner(ledger: store, logger: logger).start()
         logger.info("Listening on \(configuration.host):\(server.port) (gateway \(GatewayVersion.current))")
-        let signal = await waitForTerminationSignal()
+        let signal = await termination.wait()
         logger.info("Received \(signal); draining requests in flight")
         pruning.cancel()
         credentials.stopWatching()
@@ -84,44 +85,48 @@ enum ServeCommand {
         logger.info("Stopped")
         return CommandLineInterface.ExitStatus.success
     }
-
-    /// Suspends until SIGTERM or SIGINT arrives and returns its name.
-    private static func waitForTerminationSignal() async -> String {
-        await withCheckedContinuation { continuation in
-            let resumed = SignalOnce(continuation)
-            for (number, name) in [(SIGTERM, "SIGTERM"), (SIGINT, "SIGINT")] {
-                // The default action would kill the process before the drain; a dispatch
-                // source receives the signal instead.
-                Foundation.signal(number, SIG_IGN)
-                let source = DispatchSource.makeSignalSource(signal: number, queue: .global())
-                source.setEventHandler { resumed.resume(name) }
-                source.resume()
-                resumed.keep(source)
-            }
-        }
-    }
 }
 
-/// Resumes a continuation for the first signal only, and keeps the signal sources alive.
-private final class SignalOnce: @unchecked Sendable {
-    // Safe: `continuation` is only touched under `lock`.
+/// SIGTERM and SIGINT, caught from start-up on (so one that arrives while the server is still
+/// starting is not lost) and awaited once the server runs.
+final class TerminationSignal: @unchecked Sendable {
+    // Safe: `received` and `waiter` are only touched under `lock`.
     private let lock = NSLock()
-    private var continuation: CheckedContinuation<String, Never>?
+    private var received: String?
+    private var waiter: CheckedContinuation<String, Never>?
     private let sources = DispatchSourceBag()
 
-    init(_ continuation: CheckedContinuation<String, Never>) {
-        self.continuation = continuation
-    }
-
-    func keep(_ source: any DispatchSourceSignal) {
-        sources.keep(source)
-    }
-
-    func resume(_ name: String) {
-        let continuation = lock.withLock {
-            defer { self.continuation = nil }
-            return self.continuation
+    /// Replaces the default action (which would kill the process before the drain) with
+    /// dispatch sources.
+    init() {
+        for (number, name) in [(SIGTERM, "SIGTERM"), (SIGINT, "SIGINT")] {
+            signal(number, SIG_IGN)
+            let source = DispatchSource.makeSignalSource(signal: number, queue: .global())
+            source.setEventHandler { [weak self] in self?.deliver(name) }
+            source.resume()
+            sources.keep(source)
         }
-        continuation?.resume(returning: name)
+    }
+
+    /// The name of the first signal, waiting for it if none has arrived yet.
+    func wait() async -> String {
+        await withCheckedContinuation { continuation in
+            let already: String? = lock.withLock {
+                if let received { return received }
+                waiter = continuation
+                return nil
+            }
+            if let already { continuation.resume(returning: already) }
+        }
+    }
+
+    private func deliver(_ name: String) {
+        let waiting: CheckedContinuation<String, Never>? = lock.withLock {
+            guard received == nil else { return nil }
+            received = name
+            defer { waiter = nil }
+            return waiter
+        }
+        waiting?.resume(returning: name)
     }
 }
