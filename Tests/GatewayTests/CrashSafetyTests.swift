@@ -1,7 +1,7 @@
 import Foundation
 import Storage
-import Testing
 import TestSupport
+import Testing
 
 /// SIGKILL at random moments while a sender posts continuously and retries every message that
 /// got no answer (re-signed, same webhook-id): nothing acknowledged is lost, nothing is stored
@@ -73,7 +73,8 @@ struct CrashSafetyTests {
 
         let connection = try SQLiteConnection(path: gateway.databasePath)
         #expect(try connection.scalar("PRAGMA integrity_check")?.text == "ok")
-        let stored = try connection.query("SELECT appointment_id, count(*) FROM appointment_events GROUP BY appointment_id")
+        let stored = try connection.query(
+            "SELECT appointment_id, count(*) FROM appointment_events GROUP BY appointment_id")
         #expect(stored.allSatisfy { $0[1].integer == 1 }, "a message stored twice")
         let storedIDs = Set(stored.compactMap { $0[0].text })
         #expect(storedIDs == Set((0..<messages).map { "apt-\($0)" }), "every message stored once after retries")

@@ -1,7 +1,7 @@
 import Foundation
 import Storage
-import Testing
 import TestSupport
+import Testing
 
 /// Storage faults injected under a running gateway: it answers 503 `storage_unavailable` with
 /// `Retry-After`, never a 201, stays up, and recovers by itself when the fault clears.
