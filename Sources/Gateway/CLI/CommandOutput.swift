@@ -30,5 +30,6 @@ enum CommandOutput {
             let sink = try? LogSink(minimumLevel: .info, format: .text, filePath: path, writesToConsole: false)
         else { return }
         Logger(name: "gateway.cli", sink: sink).info("\(message) (by \(who))")
+        sink.flush()
     }
 }

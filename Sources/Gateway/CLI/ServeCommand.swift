@@ -43,6 +43,8 @@ enum ServeCommand {
                 "gateway serve: cannot open WEBHOOK_LOG_FILE \(configuration.logFile): \(error)")
             return CommandLineInterface.ExitStatus.failure
         }
+        // Lines are written by a background thread; make sure they are out before exit.
+        defer { sink.flush() }
         let logger = Logger(sink: sink)
         let credentials: CredentialsProvider
         do {

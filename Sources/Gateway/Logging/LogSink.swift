@@ -3,12 +3,24 @@ import Synchronization
 
 /// Where log lines go: the console (standard error) and, when configured, a file.
 ///
-/// One lock serialises writes so that lines from different threads never interleave.
+/// Lines are formatted by the caller's thread and handed to one writer thread, which writes
+/// whatever has accumulated in one system call per destination: request threads never wait
+/// for disk, and lines never interleave. `flush()` waits until everything queued is written.
 final class LogSink: Sendable {
     let minimumLevel: LogLevel
     let format: LogFormat
-    private let file: Mutex<FileHandle?>
+    private let file: FileHandle?
     private let writesToConsole: Bool
+    private let pending = Mutex(PendingLines())
+    private let wakeUp = DispatchSemaphore(value: 0)
+
+    private struct PendingLines {
+        var text: [UInt8] = []
+        /// Incremented per batch written, so `flush` can tell its lines have gone out.
+        var written = 0
+        var queued = 0
+        var writerRunning = false
+    }
 
     /// Opens (creating, appending to) `filePath` when given; throws if it cannot be opened.
     init(minimumLevel: LogLevel, format: LogFormat, filePath: String?, writesToConsole: Bool = true) throws {
@@ -26,7 +38,7 @@ final class LogSink: Sendable {
             handle = try FileHandle(forWritingTo: url)
             try handle?.seekToEnd()
         }
-        file = Mutex(handle)
+        file = handle
     }
 
     /// A sink that discards everything (for tests of components that log).
@@ -49,10 +61,44 @@ final class LogSink: Sendable {
             if let requestID { members.append(("request_id", .string(requestID))) }
             line = JSONValue.object(members).serialized() + "\n"
         }
-        let bytes = Data(line.utf8)
-        file.withLock { handle in
-            if writesToConsole { FileHandle.standardError.write(bytes) }
-            try? handle?.write(contentsOf: bytes)
+        let startsWriter = pending.withLock { pending in
+            pending.text.append(contentsOf: line.utf8)
+            pending.queued += 1
+            defer { pending.writerRunning = true }
+            return !pending.writerRunning
+        }
+        if startsWriter {
+            let thread = Thread { [self] in runWriter() }
+            thread.name = "log-writer"
+            thread.start()
+        }
+        wakeUp.signal()
+    }
+
+    /// Waits until every line written so far has reached its destinations.
+    func flush() {
+        let target = pending.withLock { $0.queued }
+        while pending.withLock({ $0.written < target }) {
+            wakeUp.signal()
+            usleep(1000)
+        }
+    }
+
+    private func runWriter() {
+        while true {
+            wakeUp.wait()
+            let (text, count) = pending.withLock { pending in
+                defer { pending.text.removeAll(keepingCapacity: true) }
+                return (pending.text, pending.queued)
+            }
+            guard !text.isEmpty else {
+                pending.withLock { $0.written = max($0.written, count) }
+                continue
+            }
+            let data = Data(text)
+            if writesToConsole { FileHandle.standardError.write(data) }
+            try? file?.write(contentsOf: data)
+            pending.withLock { $0.written = max($0.written, count) }
         }
     }
 }

@@ -1,5 +1,3 @@
-import Foundation
-
 /// Accepts only `application/json` bodies (parameters such as `; charset=utf-8` allowed,
 /// the media type compared case-insensitively); anything else is 415.
 struct ContentTypeMiddleware: Middleware {
@@ -10,8 +8,14 @@ struct ContentTypeMiddleware: Middleware {
         return try await next(request, context)
     }
 
+    /// Whether the media type (before any `;` parameters, spaces trimmed) is `application/json`
+    /// in any case. Compared on bytes: this runs on every request.
     static func isJSON(_ contentType: String) -> Bool {
-        let mediaType = contentType.split(separator: ";", maxSplits: 1, omittingEmptySubsequences: false).first ?? ""
-        return mediaType.trimmingCharacters(in: .whitespaces).caseInsensitiveEquals("application/json")
+        let bytes = contentType.utf8
+        let end = bytes.firstIndex(of: UInt8(ascii: ";")) ?? bytes.endIndex
+        var mediaType = bytes[bytes.startIndex..<end]
+        while let first = mediaType.first, first == 32 || first == 9 { mediaType = mediaType.dropFirst() }
+        while let last = mediaType.last, last == 32 || last == 9 { mediaType = mediaType.dropLast() }
+        return mediaType.elementsEqual("application/json".utf8) { ((65...90).contains($0) ? $0 + 32 : $0) == $1 }
     }
 }

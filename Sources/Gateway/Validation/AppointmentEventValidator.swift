@@ -29,7 +29,7 @@ enum AppointmentEventValidator {
                 : nil
         }
         var notes: String?
-        if let value = object["notes"], !(value is NSNull) {
+        if let value = object["notes"], value != .null {
             notes = stringField("notes", value, errors: &errors) { value in
                 value.unicodeScalars.count > maximumNotesLength
                     ? ("String should have at most \(maximumNotesLength) characters", "string_too_long") : nil
@@ -43,26 +43,23 @@ enum AppointmentEventValidator {
         )
     }
 
-    /// The body as a JSON object, or a single body-level error.
-    private static func parseObject(_ body: [UInt8]) throws(ValidationError) -> [String: Any] {
-        // JSONSerialization would also accept UTF-16 and UTF-32; the contract's JSON is UTF-8.
+    /// The body's top-level members, or a single body-level error.
+    private static func parseObject(_ body: [UInt8]) throws(ValidationError) -> [String: JSONScanner.Member] {
+        // The contract's JSON is UTF-8; other encodings are refused rather than guessed.
         guard String(validating: body, as: UTF8.self) != nil else {
             throw .body([
                 FieldError(location: ["body"], message: "Body must be UTF-8 encoded JSON", type: "json_invalid")
             ])
         }
-        let parsed: Any
         do {
-            parsed = try JSONSerialization.jsonObject(with: Data(body), options: [.fragmentsAllowed])
-        } catch {
-            throw .body([FieldError(location: ["body"], message: "Body is not valid JSON", type: "json_invalid")])
-        }
-        guard let object = parsed as? [String: Any] else {
+            return try JSONScanner.members(of: body)
+        } catch .notAnObject {
             throw .body([
                 FieldError(location: ["body"], message: "Body must be a JSON object", type: "model_attributes_type")
             ])
+        } catch {
+            throw .body([FieldError(location: ["body"], message: "Body is not valid JSON", type: "json_invalid")])
         }
-        return object
     }
 
     /// A rule returns nil when the value passes, or the message and type of the failure.
@@ -82,7 +79,7 @@ enum AppointmentEventValidator {
 
     /// A required string field: missing, not a string, or failing `rule` adds an error.
     private static func field(
-        _ name: String, in object: [String: Any], errors: inout [FieldError], rule: Rule
+        _ name: String, in object: [String: JSONScanner.Member], errors: inout [FieldError], rule: Rule
     ) -> String? {
         guard let value = object[name] else {
             errors.append(FieldError(location: ["body", name], message: "Field required", type: "missing"))
@@ -91,9 +88,10 @@ enum AppointmentEventValidator {
         return stringField(name, value, errors: &errors, rule: rule)
     }
 
-    private static func stringField(_ name: String, _ value: Any, errors: inout [FieldError], rule: Rule) -> String? {
-        // A JSON string bridges to String; numbers and booleans arrive as NSNumber, which does not.
-        guard let string = value as? String, !(value is NSNumber) else {
+    private static func stringField(
+        _ name: String, _ value: JSONScanner.Member, errors: inout [FieldError], rule: Rule
+    ) -> String? {
+        guard case .string(let string) = value else {
             errors.append(
                 FieldError(location: ["body", name], message: "Input should be a valid string", type: "string_type"))
             return nil
