@@ -61,15 +61,17 @@ public final class GroupCommitWriter: Sendable {
                     // The value was produced by `work`, so the cast cannot fail.
                     continuation.resume(with: outcome.map { $0 as! Result })
                 })
-            let refusal: StorageError? = queue.withLock { queue in
-                if queue.isClosed { return .shuttingDown }
-                if queue.jobs.count >= capacity { return .overloaded }
+            let (refusal, wasEmpty): (StorageError?, Bool) = queue.withLock { queue in
+                if queue.isClosed { return (.shuttingDown, false) }
+                if queue.jobs.count >= capacity { return (.overloaded, false) }
                 queue.jobs.append(job)
-                return nil
+                return (nil, queue.jobs.count == 1)
             }
             if let refusal {
                 continuation.resume(throwing: refusal)
-            } else {
+            } else if wasEmpty {
+                // The writer drains the whole queue each time it wakes, so only the first job
+                // of a batch needs to wake it.
                 wakeUp.signal()
             }
         }
@@ -120,20 +122,17 @@ public final class GroupCommitWriter: Sendable {
     }
 
     private func commit(_ batch: [Job], connection: inout SQLiteConnection?) {
-        var outcomes: [Result<any Sendable, any Error>] = []
-        outcomes.reserveCapacity(batch.count)
+        let outcomes: [Result<any Sendable, any Error>]
         do {
             if connection == nil { connection = try session.openWriter() }
             guard let connection else { return }
-            try connection.execute("BEGIN IMMEDIATE")
-            do {
-                for job in batch {
-                    outcomes.append(try runIsolated(job, on: connection))
-                }
-                try connection.execute("COMMIT")
-            } catch {
-                try? connection.execute("ROLLBACK")
-                throw error
+            // Fast path: every job straight into one transaction. Only when a job fails is the
+            // batch rolled back and run again with a savepoint per job, so that the failing job
+            // alone is undone; that costs two statements per job, paid only on the rare batch.
+            if let succeeded = try runTogether(batch, on: connection) {
+                outcomes = succeeded
+            } else {
+                outcomes = try runIsolated(batch, on: connection)
             }
         } catch {
             // Nothing in the batch was committed: every write in it fails, and the connection
@@ -152,19 +151,55 @@ public final class GroupCommitWriter: Sendable {
         for (job, outcome) in zip(batch, outcomes) { job.complete(outcome) }
     }
 
+    /// Runs and commits the whole batch, or rolls it back and returns nil when one job failed
+    /// for its own reasons. A database-wide failure is thrown.
+    private func runTogether(_ batch: [Job], on connection: SQLiteConnection) throws -> [Result<
+        any Sendable, any Error
+    >]? {
+        try connection.query("BEGIN IMMEDIATE")
+        var outcomes: [Result<any Sendable, any Error>] = []
+        outcomes.reserveCapacity(batch.count)
+        do {
+            for job in batch { outcomes.append(.success(try job.perform(connection))) }
+            try connection.query("COMMIT")
+            return outcomes
+        } catch let error as SQLiteError where error.isUnavailability {
+            try? connection.execute("ROLLBACK")
+            throw error
+        } catch {
+            try connection.execute("ROLLBACK")
+            return nil
+        }
+    }
+
+    /// Runs the batch with each job in its own savepoint and commits what succeeded.
+    private func runIsolated(_ batch: [Job], on connection: SQLiteConnection) throws -> [Result<
+        any Sendable, any Error
+    >] {
+        try connection.query("BEGIN IMMEDIATE")
+        do {
+            let outcomes = try batch.map { try runIsolated($0, on: connection) }
+            try connection.query("COMMIT")
+            return outcomes
+        } catch {
+            try? connection.execute("ROLLBACK")
+            throw error
+        }
+    }
+
     /// Runs one job inside a savepoint, so that a job that fails for its own reasons (e.g. a
     /// constraint) is rolled back alone. A database-wide failure is rethrown to fail the batch.
     private func runIsolated(_ job: Job, on connection: SQLiteConnection) throws -> Result<any Sendable, any Error> {
-        try connection.execute("SAVEPOINT job")
+        try connection.query("SAVEPOINT job")
         do {
             let value = try job.perform(connection)
-            try connection.execute("RELEASE job")
+            try connection.query("RELEASE job")
             return .success(value)
         } catch let error as SQLiteError where error.isUnavailability {
             throw error
         } catch {
-            try connection.execute("ROLLBACK TO job")
-            try connection.execute("RELEASE job")
+            try connection.query("ROLLBACK TO job")
+            try connection.query("RELEASE job")
             return .failure(error)
         }
     }

@@ -28,13 +28,12 @@ extension SQLiteEventStore: DeliveryLedger {
     ) async throws -> Int64 {
         try await writer.write { connection in
             let eventID = try Self.insertEvent(event, on: connection)
-            // An expired record that pruning has not reached yet must not block the new one.
-            try connection.query(
-                "DELETE FROM idempotency_records WHERE client_id = ? AND idempotency_key = ? AND expires_at <= ?",
-                [.text(attempt.clientID), .text(idempotency.key), .integer(idempotency.createdAt)])
+            // REPLACE: an expired record that pruning has not reached yet must not block the
+            // new one. A live one cannot be here: the idempotency stage found none while holding
+            // the key's in-flight claim, which it keeps until this commit.
             try connection.query(
                 """
-                INSERT INTO idempotency_records
+                INSERT OR REPLACE INTO idempotency_records
                     (client_id, idempotency_key, fingerprint, status, response_body, event_id, created_at, expires_at)
                 VALUES (?, ?, ?, ?, ?, ?, ?, ?)
                 """,

@@ -15,14 +15,17 @@ struct SQLiteSession: Sendable {
         }
         try connection.execute("PRAGMA journal_mode=WAL")
         try connection.execute("PRAGMA synchronous=FULL")
+        // Checkpoints run on the checkpointer's connection, off the commit path.
+        try connection.execute("PRAGMA wal_autocheckpoint=0")
         try connection.execute("PRAGMA foreign_keys=ON")
         return connection
     }
 
-    /// Opens a connection that only reads; `query_only` makes an accidental write fail.
-    func openReader() throws -> SQLiteConnection {
+    /// Opens a connection that only reads (`query_only` makes an accidental write fail), or,
+    /// for the checkpointer, one that may checkpoint but writes no rows.
+    func openReader(queryOnly: Bool = true) throws -> SQLiteConnection {
         let connection = try SQLiteConnection(path: path, busyTimeoutMilliseconds: busyTimeoutMilliseconds)
-        try connection.execute("PRAGMA query_only=1")
+        if queryOnly { try connection.execute("PRAGMA query_only=1") }
         return connection
     }
 }

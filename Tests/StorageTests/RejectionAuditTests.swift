@@ -137,6 +137,34 @@ struct DeliveryLedgerTests {
         await store.shutdown()
     }
 
+    @Test func aFailingWriteInABatchIsUndoneAloneAndTheRestCommit() async throws {
+        let directory = try TemporaryDirectory()
+        let store = try SQLiteEventStore(configuration: .init(path: directory.databasePath), hasher: testHasher)
+        // Forty distinct deliveries and ten copies of one attempt, all at once: the copies after
+        // the first fail on the nonce, inside batches whose other writes must still commit.
+        let outcomes = await withTaskGroup(of: Bool.self) { group in
+            for index in 0..<50 {
+                group.addTask {
+                    let shared = index >= 40
+                    let attempt = DeliveryAttempt(
+                        clientID: "c", webhookID: shared ? "msg_same" : "msg_\(index)", webhookTimestamp: 1000,
+                        expiresAt: 1300)
+                    let draft = IdempotencyRecord.Draft(
+                        key: "key-\(index)", fingerprint: "f", createdAt: 1000, expiresAt: 2000)
+                    return (try? await store.storeDelivery(sampleEvent(index), attempt: attempt, idempotency: draft))
+                        != nil
+                }
+            }
+            return await group.reduce(into: [Bool]()) { $0.append($1) }
+        }
+        #expect(outcomes.filter { $0 }.count == 41)
+        let connection = try SQLiteConnection(path: directory.databasePath)
+        #expect(try connection.scalar("SELECT count(*) FROM appointment_events")?.integer == 41)
+        #expect(try connection.scalar("SELECT count(*) FROM idempotency_records")?.integer == 41)
+        #expect(try connection.scalar("SELECT count(*) FROM webhook_nonces")?.integer == 41)
+        await store.shutdown()
+    }
+
     @Test func expiredNoncesAndRecordsArePruned() async throws {
         let directory = try TemporaryDirectory()
         let store = try SQLiteEventStore(configuration: .init(path: directory.databasePath), hasher: testHasher)

@@ -84,7 +84,10 @@ enum ServeCommand {
         credentials.stopWatching()
         await server.shutdown()
         await store.shutdown()
-        logger.info("Stopped")
+        let statistics = store.writer.currentStatistics
+        logger.info(
+            "Stopped (\(statistics.writes) writes committed in \(statistics.transactions) transactions, "
+                + "\(statistics.failedBatches) failed batches)")
         return CommandLineInterface.ExitStatus.success
     }
 }
