@@ -35,7 +35,9 @@ struct HTTPHeaders: Sendable, Equatable {
 extension String {
     /// ASCII case-insensitive equality, as header names and media types are compared.
     func caseInsensitiveEquals(_ other: String) -> Bool {
-        utf8.elementsEqual(other.utf8) { asciiLowercase($0) == asciiLowercase($1) }
+        // Most header names differ in length; that check is O(1) for native strings.
+        utf8.count == other.utf8.count
+            && utf8.elementsEqual(other.utf8) { asciiLowercase($0) == asciiLowercase($1) }
     }
 }
 

@@ -20,8 +20,13 @@ final class HTTPServer: Sendable {
         var connectionLimit = 2_000
         /// Seconds of inactivity after which MHD closes a connection (its default is never).
         var connectionTimeoutSeconds = 30
-        /// Bytes MHD may use per connection for the request line, headers and buffers.
-        var connectionMemoryLimit = 64 * 1024
+        /// Bytes MHD may use per connection for the request line, headers and buffers (MHD's
+        /// default). MHD clears this pool for every request, so more costs time on each one.
+        var connectionMemoryLimit = 32 * 1024
+        /// Seconds a request body may take to arrive in full. MHD's timeout only measures
+        /// silence, so a client trickling a byte at a time would otherwise hold the connection
+        /// for ever; past this the connection is closed.
+        var bodyDeadlineSeconds = 60.0
     }
 
     typealias Responder = @Sendable (Request) async -> Response
@@ -33,7 +38,9 @@ final class HTTPServer: Sendable {
 
     /// Binds and starts serving; throws `HTTPServerError` when the address cannot be used.
     init(configuration: Configuration, responder: @escaping Responder) throws {
-        core = ServerCore(responder: responder, maximumBodyBytes: configuration.maximumBodyBytes)
+        core = ServerCore(
+            responder: responder, maximumBodyBytes: configuration.maximumBodyBytes,
+            bodyDeadlineSeconds: configuration.bodyDeadlineSeconds)
         var flags =
             MHD_USE_INTERNAL_POLLING_THREAD.rawValue | MHD_USE_EPOLL.rawValue | MHD_ALLOW_SUSPEND_RESUME.rawValue
             | MHD_USE_ERROR_LOG.rawValue
@@ -116,15 +123,17 @@ private final class DaemonHandle: @unchecked Sendable {
 private final class ServerCore: Sendable {
     let responder: HTTPServer.Responder
     let maximumBodyBytes: Int
+    let bodyDeadlineSeconds: Double
     let isDraining = Atomic<Bool>(false)
     /// Requests handed to the responder whose answers MHD has not finished sending.
     let activeRequests = Atomic<Int>(0)
     /// Connections currently suspended while their request is processed.
     let suspendedRequests = Atomic<Int>(0)
 
-    init(responder: @escaping HTTPServer.Responder, maximumBodyBytes: Int) {
+    init(responder: @escaping HTTPServer.Responder, maximumBodyBytes: Int, bodyDeadlineSeconds: Double) {
         self.responder = responder
         self.maximumBodyBytes = maximumBodyBytes
+        self.bodyDeadlineSeconds = bodyDeadlineSeconds
     }
 }
 
@@ -149,6 +158,8 @@ private final class PendingRequest: @unchecked Sendable {
     var discardedBytes = 0
     var framingViolation: String?
     var isDispatched = false
+    /// When the headers were complete; the body must arrive within the deadline after it.
+    let startedAt = ContinuousClock.now
     let response = Mutex<Response?>(nil)
 
     init(
@@ -206,6 +217,9 @@ private let accessHandler: MHD_AccessHandlerCallback = {
     }
     if uploadDataSize.pointee > 0 {
         let size = uploadDataSize.pointee
+        if ContinuousClock.now - pending.startedAt > .seconds(core.bodyDeadlineSeconds) {
+            return .NO  // closes the connection: the body is arriving too slowly
+        }
         if pending.isDispatched || pending.bodyExceededLimit {
             pending.discardedBytes += size
             if pending.discardedBytes > discardAllowance { return .NO }

@@ -1,0 +1,50 @@
+import Foundation
+import Testing
+
+@testable import Gateway
+
+#if canImport(Glibc)
+    import Glibc
+#endif
+
+/// The HTTP adapter alone, on 127.0.0.1, with a trivial responder.
+@Suite("HTTP adapter")
+struct HTTPServerTests {
+    static func server(bodyDeadline: Double) throws -> HTTPServer {
+        var configuration = HTTPServer.Configuration(host: "127.0.0.1", port: 0, maximumBodyBytes: 1024)
+        configuration.bodyDeadlineSeconds = bodyDeadline
+        return try HTTPServer(configuration: configuration) { request in
+            Response(status: 200, body: Array("got \(request.body.count)".utf8))
+        }
+    }
+
+    @Test func aBodyTrickledSlowerThanTheDeadlineIsCutOff() async throws {
+        let server = try Self.server(bodyDeadline: 1)
+        let connection = try #require(HostileClientTests.RawConnection(port: server.port))
+        #expect(connection.write(Array("POST /x HTTP/1.1\r\nHost: x\r\nContent-Length: 100\r\n\r\n".utf8)))
+        let started = Date()
+        var closed = false
+        while Date().timeIntervalSince(started) < 5 {
+            if !connection.write([0x61]) {
+                closed = true
+                break
+            }
+            try await Task.sleep(for: .milliseconds(200))
+        }
+        #expect(closed)
+        #expect(Date().timeIntervalSince(started) < 3)
+        // A normal request on a new connection is served.
+        let response = try TestHTTPClient.send(port: server.port, method: "POST", path: "/x", body: Array("abc".utf8))
+        #expect(response.status == 200)
+        #expect(response.text == "got 3")
+        await server.shutdown()
+    }
+
+    @Test func invalidHostsAreRefusedWithAClearError() {
+        #expect(throws: HTTPServerError.self) {
+            try HTTPServer(configuration: .init(host: "localhost", port: 0, maximumBodyBytes: 1)) { _ in
+                Response(status: 200)
+            }
+        }
+    }
+}
