@@ -24,15 +24,16 @@ struct HTTPServerTests {
         #expect(connection.write(Array("POST /x HTTP/1.1\r\nHost: x\r\nContent-Length: 100\r\n\r\n".utf8)))
         let started = Date()
         var closed = false
-        while Date().timeIntervalSince(started) < 5 {
-            if !connection.write([0x61]) {
-                closed = true
-                break
-            }
-            try await Task.sleep(for: .milliseconds(200))
+        // One byte every 200 ms: never silent long enough for the idle timeout, but the whole
+        // body would take 20 s. The server closes the connection (recv sees end of stream).
+        while !closed, Date().timeIntervalSince(started) < 10 {
+            _ = connection.write([0x61])
+            usleep(200_000)
+            var byte: UInt8 = 0
+            closed = recv(connection.descriptor, &byte, 1, Int32(MSG_DONTWAIT)) == 0
         }
         #expect(closed)
-        #expect(Date().timeIntervalSince(started) < 3)
+        #expect(Date().timeIntervalSince(started) < 8)
         // A normal request on a new connection is served.
         let response = try TestHTTPClient.send(port: server.port, method: "POST", path: "/x", body: Array("abc".utf8))
         #expect(response.status == 200)
