@@ -29,6 +29,9 @@ final class WALCheckpointer: Sendable {
     }
 
     private func run() {
+        // Named from inside, so top -H and profilers show it (a new thread otherwise shows
+        // its creator's name).
+        Thread.current.name = "sqlite-ckpt"
         var connection: SQLiteConnection?
         while !stopped.load(ordering: .sequentiallyConsistent) {
             Thread.sleep(forTimeInterval: interval)

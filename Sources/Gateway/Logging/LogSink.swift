@@ -85,6 +85,9 @@ final class LogSink: Sendable {
     }
 
     private func runWriter() {
+        // Named from inside, so top -H and profilers show it (a new thread otherwise shows
+        // its creator's name).
+        Thread.current.name = "log-writer"
         while true {
             wakeUp.wait()
             let (text, count) = pending.withLock { pending in
