@@ -27,7 +27,6 @@ public final class SQLiteEventStore: EventStore {
     /// The group-commit writer, exposed so tests and metrics can read its counters.
     public let writer: GroupCommitWriter
     let readers: SQLiteReaderPool
-    private let checkpointer: WALCheckpointer
 
     /// Opens (creating when absent) the database and brings its schema up to date.
     /// Throws when the file cannot be opened or migrated, so start-up fails loudly.
@@ -40,7 +39,6 @@ public final class SQLiteEventStore: EventStore {
             session: session, capacity: configuration.writeQueueCapacity,
             maximumBatchSize: configuration.maximumBatchSize)
         readers = SQLiteReaderPool(session: session, size: configuration.readerCount)
-        checkpointer = WALCheckpointer(session: session)
     }
 
     /// Brings the schema up to date without starting a store (the `migrate` command).
@@ -118,7 +116,6 @@ public final class SQLiteEventStore: EventStore {
 
     public func shutdown() async {
         await writer.close()
-        checkpointer.stop()
         readers.close()
     }
 

@@ -73,6 +73,28 @@ struct SQLiteEventStoreTests {
         await store.shutdown()
     }
 
+    @Test func theWriteAheadLogStaysBoundedUnderContinuousWrites() async throws {
+        let directory = try TemporaryDirectory()
+        let store = try SQLiteEventStore(configuration: .init(path: directory.databasePath), hasher: testHasher)
+        // Keep writes (and reads) coming without a pause, as under load, well past the 1000-page
+        // point at which the log must be checkpointed and restarted.
+        for round in 0..<40 {
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                for index in 0..<250 {
+                    group.addTask { _ = try await store.insert(sampleEvent(round * 250 + index)) }
+                }
+                group.addTask { _ = try await store.events(matching: AppointmentEventQuery(limit: 5)) }
+                try await group.waitForAll()
+            }
+        }
+        let attributes = try FileManager.default.attributesOfItem(atPath: directory.databasePath + "-wal")
+        let walBytes = (attributes[.size] as? Int) ?? .max
+        let databaseBytes =
+            (try FileManager.default.attributesOfItem(atPath: directory.databasePath)[.size] as? Int) ?? 0
+        #expect(walBytes < 8 << 20, "WAL \(walBytes) bytes for a \(databaseBytes)-byte database")
+        await store.shutdown()
+    }
+
     @Test func listingWalksEveryRowOnceNewestFirstWithFilters() async throws {
         let directory = try TemporaryDirectory()
         let store = try SQLiteEventStore(configuration: .init(path: directory.databasePath), hasher: testHasher)
