@@ -20,7 +20,7 @@ struct HTTPServerTests {
 
     @Test func aBodyTrickledSlowerThanTheDeadlineIsCutOff() async throws {
         let server = try Self.server(bodyDeadline: 1)
-        let connection = try #require(HostileClientTests.RawConnection(port: server.port))
+        let connection = try #require(RawConnection(port: server.port))
         #expect(connection.write(Array("POST /x HTTP/1.1\r\nHost: x\r\nContent-Length: 100\r\n\r\n".utf8)))
         let started = Date()
         var closed = false

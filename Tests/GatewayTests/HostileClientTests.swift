@@ -9,47 +9,6 @@ import Testing
 /// served throughout with normal latency, and the server's memory stays bounded.
 @Suite("Slow and hostile clients")
 struct HostileClientTests {
-    /// A connected socket to the gateway, closed on deinit.
-    final class RawConnection: @unchecked Sendable {
-        // Safe: each connection is used by one thread at a time.
-        let descriptor: Int32
-
-        init?(port: Int) {
-            descriptor = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-            var address = sockaddr_in()
-            address.sin_family = sa_family_t(AF_INET)
-            address.sin_port = in_port_t(UInt16(port).bigEndian)
-            address.sin_addr.s_addr = inet_addr("127.0.0.1")
-            let connected = withUnsafePointer(to: &address) {
-                $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
-                    connect(descriptor, $0, socklen_t(MemoryLayout<sockaddr_in>.size))
-                }
-            }
-            if connected != 0 {
-                close(descriptor)
-                return nil
-            }
-            var timeout = timeval(tv_sec: 2, tv_usec: 0)
-            setsockopt(descriptor, SOL_SOCKET, SO_SNDTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
-        }
-
-        /// Sends all of `bytes`; false once the server has closed the connection.
-        @discardableResult
-        func write(_ bytes: [UInt8]) -> Bool {
-            var sent = 0
-            while sent < bytes.count {
-                let count = bytes[sent...].withUnsafeBytes {
-                    Glibc.send(descriptor, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL))
-                }
-                if count <= 0 { return false }
-                sent += count
-            }
-            return true
-        }
-
-        deinit { close(descriptor) }
-    }
-
     static func residentMegabytes(_ pid: Int32) -> Double {
         let status = (try? String(contentsOfFile: "/proc/\(pid)/status", encoding: .utf8)) ?? ""
         let line = status.split(separator: "\n").first { $0.hasPrefix("VmRSS:") } ?? ""

@@ -55,6 +55,13 @@ enum AuditCommand {
         return Timestamp.iso8601UTC(Date(timeIntervalSince1970: Double(instant.millisecondsSince1970) / 1000))
     }
 
+    /// `--limit`, 1-500 (50 when absent), as the API takes it.
+    static func limit(_ arguments: ParsedArguments) throws(UsageError) -> Int {
+        let limit = Int(arguments["--limit"] ?? String(ListQueryParameters.defaultLimit)) ?? 0
+        guard (1...ListQueryParameters.maximumLimit).contains(limit) else { throw UsageError("--limit takes 1-500") }
+        return limit
+    }
+
     private static func list(_ arguments: ParsedArguments) async -> Int32 {
         let query: RejectionQuery
         do {

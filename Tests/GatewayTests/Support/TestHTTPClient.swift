@@ -33,29 +33,12 @@ enum TestHTTPClient {
     /// Sends `raw` bytes to 127.0.0.1:`port` and reads the response until the server closes or
     /// the declared Content-Length is complete.
     static func exchange(port: Int, raw: [UInt8], timeoutSeconds: Int = 10) throws -> TestResponse {
-        let descriptor = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        guard descriptor >= 0 else { throw TestHTTPError.connectFailed(errno) }
-        defer { close(descriptor) }
+        guard let connection = RawConnection(port: port) else { throw TestHTTPError.connectFailed(errno) }
+        let descriptor = connection.descriptor
         var timeout = timeval(tv_sec: timeoutSeconds, tv_usec: 0)
         setsockopt(descriptor, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
-        var address = sockaddr_in()
-        address.sin_family = sa_family_t(AF_INET)
-        address.sin_port = in_port_t(UInt16(port).bigEndian)
-        address.sin_addr.s_addr = inet_addr("127.0.0.1")
-        let connected = withUnsafePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
-                connect(descriptor, $0, socklen_t(MemoryLayout<sockaddr_in>.size))
-            }
-        }
-        guard connected == 0 else { throw TestHTTPError.connectFailed(errno) }
-        var sent = 0
-        while sent < raw.count {
-            let count = raw[sent...].withUnsafeBytes {
-                Glibc.send(descriptor, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL))
-            }
-            if count <= 0 { break }  // the server may refuse early and close; read its answer
-            sent += count
-        }
+        // The server may refuse early and close; its answer is read all the same.
+        _ = connection.write(raw)
         var received: [UInt8] = []
         var buffer = [UInt8](repeating: 0, count: 65536)
         while true {
@@ -166,4 +149,45 @@ private final class ConcurrentResults<Value>: @unchecked Sendable {
     // Safe: each index is written by exactly one thread under a lock, and read after all finish.
     var values: [Value?]
     init(count: Int) { values = Array(repeating: nil, count: count) }
+}
+
+/// A connected socket to the gateway, closed on deinit.
+final class RawConnection: @unchecked Sendable {
+    // Safe: each connection is used by one thread at a time.
+    let descriptor: Int32
+
+    init?(port: Int) {
+        descriptor = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_port = in_port_t(UInt16(port).bigEndian)
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        let connected = withUnsafePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                connect(descriptor, $0, socklen_t(MemoryLayout<sockaddr_in>.size))
+            }
+        }
+        if connected != 0 {
+            close(descriptor)
+            return nil
+        }
+        var timeout = timeval(tv_sec: 2, tv_usec: 0)
+        setsockopt(descriptor, SOL_SOCKET, SO_SNDTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
+    }
+
+    /// Sends all of `bytes`; false once the server has closed the connection.
+    @discardableResult
+    func write(_ bytes: [UInt8]) -> Bool {
+        var sent = 0
+        while sent < bytes.count {
+            let count = bytes[sent...].withUnsafeBytes {
+                Glibc.send(descriptor, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL))
+            }
+            if count <= 0 { return false }
+            sent += count
+        }
+        return true
+    }
+
+    deinit { close(descriptor) }
 }
