@@ -76,7 +76,8 @@ enum Application {
         let router = Router(routes: routes, adminFallback: admin { _, _ in throw GatewayError.notFound })
         let pipeline = chain(
             [
-                RequestIDMiddleware(), ErrorMappingMiddleware(auditor: RejectionAuditor(audit: services.store)),
+                RequestIDMiddleware(),
+                ErrorMappingMiddleware(auditor: RejectionAuditor(audit: services.store), routeKind: router.kind(of:)),
                 HTTPFramingMiddleware(),
             ], handler: router.respond)
         let logger = services.logger

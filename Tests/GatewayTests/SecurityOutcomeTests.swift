@@ -390,6 +390,45 @@ struct SecurityOutcomeTests {
         #expect(bad.status == 422)
     }
 
+    @Test func anythingElseIsAGeneric500WithNoInternalsAndAnErrorLog() throws {
+        let gateway = try GatewayProcess(keys: Self.keys())
+        defer { gateway.stop() }
+        #expect(try Self.post(gateway).0.status == 201)
+        // Another process breaks the schema under the running server: not a storage outage,
+        // a fault the gateway cannot classify.
+        try SQLiteConnection(path: gateway.databasePath).execute("DROP TABLE idempotency_records")
+        let (response, requestID) = try Self.post(gateway)
+        #expect(response.status == 500)
+        #expect(response.json["code"] as? String == "internal_error")
+        #expect(response.json["request_id"] as? String == requestID)
+        let message = response.json["message"] as? String ?? ""
+        #expect(!message.contains("idempotency_records") && !message.lowercased().contains("sqlite"))
+        #expect(try Self.auditedCode(gateway, requestID) == nil)
+        usleep(200_000)
+        #expect(gateway.consoleOutput.contains("ERROR - Request failed (status=500, code=internal_error"))
+    }
+
+    @Test func framingAndMethodRefusalsOnTheIngestRouteAreAudited() throws {
+        let gateway = try GatewayProcess(keys: Self.keys())
+        defer { gateway.stop() }
+        let framing = try TestHTTPClient.exchange(
+            port: gateway.port,
+            raw: Array(
+                "POST /webhook/appointment HTTP/1.1\r\nHost: x\r\nX-Request-ID: req-framing\r\nContent-Length: 2\r\nContent-Length: 3\r\n\r\n{}"
+                    .utf8))
+        #expect(framing.status == 400)
+        #expect(try Self.auditedCode(gateway, "req-framing") == "malformed_request")
+        let method = try TestHTTPClient.send(
+            port: gateway.port, method: "GET", path: "/webhook/appointment", headers: [("X-Request-ID", "req-method")])
+        #expect(method.status == 405 && method.header("Allow") == "POST")
+        #expect(try Self.auditedCode(gateway, "req-method") == "method_not_allowed")
+        // Outside the ingest and admin routes a 404 is answered but not audited.
+        let missing = try TestHTTPClient.send(
+            port: gateway.port, method: "GET", path: "/nowhere", headers: [("X-Request-ID", "req-missing")])
+        #expect(missing.status == 404)
+        #expect(try Self.auditedCode(gateway, "req-missing") == nil)
+    }
+
     @Test func theWarningLogLineCarriesTheAuditHashAndNoSecrets() throws {
         let gateway = try GatewayProcess(keys: Self.keys())
         let outcome = try Self.post(gateway, apiKey: "gw_key_should_not_be_logged")

@@ -4,6 +4,8 @@
 struct ErrorMappingMiddleware: Middleware {
     /// Nil only in tests of the mapping alone.
     let auditor: RejectionAuditor?
+    /// The kind of route a path belongs to (the router's answer).
+    var routeKind: @Sendable (String) -> RouteKind = { _ in .other }
 
     func handle(_ request: Request, context: RequestContext, next: Next) async throws -> Response {
         do {
@@ -14,7 +16,7 @@ struct ErrorMappingMiddleware: Middleware {
             if mapped.status >= 500 {
                 // Descriptions of domain errors never carry bound values or secrets.
                 context.logger.error("Request failed (\(summary)): \(String(describing: error))")
-            } else if let auditor, auditor.shouldRecord(status: mapped.status, routeKind: context.trace.routeKind) {
+            } else if let auditor, auditor.shouldRecord(status: mapped.status, routeKind: routeKind(request.path)) {
                 do {
                     let record = try await auditor.record(mapped, request: request, context: context)
                     context.logger.warning(

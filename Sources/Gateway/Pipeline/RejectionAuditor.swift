@@ -8,7 +8,7 @@ import Storage
 struct RejectionAuditor: Sendable {
     let audit: any RejectionAudit
 
-    func shouldRecord(status: Int, routeKind: RequestTrace.RouteKind) -> Bool {
+    func shouldRecord(status: Int, routeKind: RouteKind) -> Bool {
         switch routeKind {
         case .ingest: (400..<500).contains(status)
         case .admin: [401, 403, 429].contains(status)

@@ -7,26 +7,13 @@ import Synchronization
 /// `RequestContext` is a value passed *down* the chain; an error thrown further down cannot
 /// carry the copies made there back up. This small shared record can, and it is typed.
 final class RequestTrace: Sendable {
-    /// Which kind of route answered, which decides what the audit records.
-    enum RouteKind: Sendable {
-        case ingest
-        case admin
-        case other
-    }
-
     private struct State {
-        var routeKind = RouteKind.other
         var clientID: String?
         var apiKeyID: String?
         var responseHeaders = HTTPHeaders()
     }
 
     private let state = Mutex(State())
-
-    var routeKind: RouteKind {
-        get { state.withLock { $0.routeKind } }
-        set { state.withLock { $0.routeKind = newValue } }
-    }
 
     /// The client and key the request identified itself with (set even when the key turned
     /// out to be expired), or nil.

@@ -1,3 +1,10 @@
+/// Which kind of route a path belongs to, which decides what the audit records.
+enum RouteKind: Sendable {
+    case ingest
+    case admin
+    case other
+}
+
 /// Chooses the route for a request by path and method.
 ///
 /// Paths are matched segment by segment; a `{name}` segment captures any single segment.
@@ -7,11 +14,11 @@ struct Router: Sendable {
     struct Route: Sendable {
         let method: String
         let pattern: [String]
-        let kind: RequestTrace.RouteKind
+        let kind: RouteKind
         let responder: Middleware.Next
 
         init(
-            _ method: String, _ path: String, kind: RequestTrace.RouteKind = .other,
+            _ method: String, _ path: String, kind: RouteKind = .other,
             responder: @escaping Middleware.Next
         ) {
             self.method = method
@@ -50,7 +57,6 @@ struct Router: Sendable {
         var allowed: [String] = []
         for route in routes {
             guard let captured = route.captures(segments) else { continue }
-            if allowed.isEmpty { context.trace.routeKind = route.kind }
             if route.method == request.method {
                 var context = context
                 context.pathParameters = captured
@@ -60,12 +66,19 @@ struct Router: Sendable {
         }
         if allowed.isEmpty {
             if let adminFallback, segments.first == "admin" {
-                context.trace.routeKind = .admin
                 return try await adminFallback(request, context)
             }
             throw GatewayError.notFound
         }
         throw GatewayError.methodNotAllowed(allowed: allowed)
+    }
+
+    /// The kind of route `path` belongs to, whatever the method: the audit needs it for every
+    /// refusal, including those made before routing (e.g. HTTP framing).
+    func kind(of path: String) -> RouteKind {
+        let segments = Router.segments(path)
+        if let route = routes.first(where: { $0.captures(segments) != nil }) { return route.kind }
+        return adminFallback != nil && segments.first == "admin" ? .admin : .other
     }
 
     static func segments(_ path: String) -> [String] {
