@@ -95,7 +95,7 @@ struct DeliveryGuaranteeTests {
     @Test func anInvalidNewKeysFileKeepsTheLastGoodOneAndLogsAnError() throws {
         let gateway = try GatewayProcess()
         defer { gateway.stop() }
-        FileManager.default.createFile(
+        _ = FileManager.default.createFile(
             atPath: gateway.keysPath + ".new", contents: Data("{\"clients\": [{\"id\": \"bad id!\"}]}".utf8),
             attributes: [.posixPermissions: 0o600])
         #expect(rename(gateway.keysPath + ".new", gateway.keysPath) == 0)
@@ -133,7 +133,7 @@ struct DeliveryGuaranteeTests {
         let readable = try runGateway(["serve"], environment: environment)
         #expect(readable.status == 1)
         #expect(readable.standardError.contains("chmod 600"))
-        FileManager.default.createFile(
+        _ = FileManager.default.createFile(
             atPath: keysPath, contents: Data(#"{"clients":[{"id":"a","api_keys":[{"id":"k","sha256":"xyz"}]}]}"#.utf8),
             attributes: [.posixPermissions: 0o600])
         try FileManager.default.setAttributes([.posixPermissions: 0o600], ofItemAtPath: keysPath)

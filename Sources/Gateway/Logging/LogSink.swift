@@ -33,7 +33,7 @@ final class LogSink: Sendable {
             try FileManager.default.createDirectory(
                 at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
             if !FileManager.default.fileExists(atPath: filePath) {
-                FileManager.default.createFile(atPath: filePath, contents: nil)
+                _ = FileManager.default.createFile(atPath: filePath, contents: nil)
             }
             handle = try FileHandle(forWritingTo: url)
             try handle?.seekToEnd()

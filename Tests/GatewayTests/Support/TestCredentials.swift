@@ -41,7 +41,7 @@ enum TestCredentials {
     /// Writes `file` to `path` with mode 0600, atomically.
     static func write(_ file: KeysFile, to path: String) throws {
         let temporary = path + ".tmp-\(UUID().uuidString)"
-        FileManager.default.createFile(
+        _ = FileManager.default.createFile(
             atPath: temporary, contents: file.encoded(), attributes: [.posixPermissions: 0o600])
         guard rename(temporary, path) == 0 else { throw CocoaError(.fileWriteUnknown) }
     }
