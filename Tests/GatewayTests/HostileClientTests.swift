@@ -89,7 +89,7 @@ struct HostileClientTests {
 
         #expect(statuses.count >= 20)
         #expect(statuses.allSatisfy { $0 == 201 }, "\(statuses)")
-        #expect((latencies.max() ?? 99) < 1.0, "slowest partner request: \(latencies.max() ?? 0) s")
+        #expect((latencies.max() ?? 99) < 2.0, "slowest partner request: \(latencies.max() ?? 0) s")
         #expect(results.value("10 MB body") == 413)
         #expect([0, 413, 431].contains(results.value("100 KB of headers")))
         #expect(results.value("endless chunked body closed") == 1)

@@ -4,8 +4,9 @@ import Security
 import Synchronization
 
 /// The current credentials, reloaded from the keys file on SIGHUP and whenever the file
-/// changes on disk (checked every second). A bad new version is refused with an ERROR log
-/// and the last good one stays in force, so a typo never locks every partner out.
+/// changes on disk (a stat call twice a second, comfortably inside the contract's 2 seconds).
+/// A bad new version is refused with an ERROR log and the last good one stays in force, so a
+/// typo never locks every partner out.
 final class CredentialsProvider: Sendable {
     private struct State {
         var directory: CredentialDirectory
@@ -49,7 +50,7 @@ final class CredentialsProvider: Sendable {
     }
 
     /// Starts reloading on SIGHUP and on any change to the file (polled every `interval`).
-    func startWatching(interval: DispatchTimeInterval = .seconds(1)) {
+    func startWatching(interval: DispatchTimeInterval = .milliseconds(500)) {
         signal(SIGHUP, SIG_IGN)
         let hangUp = DispatchSource.makeSignalSource(signal: SIGHUP, queue: queue)
         hangUp.setEventHandler { [weak self] in self?.reload(reason: "SIGHUP") }
