@@ -277,3 +277,12 @@ extension KeysFile {
         }
     }
 }
+
+/// A credential of the keys file that stops working at `expires_at`.
+public protocol ExpiringCredential {
+    var id: String { get }
+    var expiresAt: String? { get set }
+}
+
+extension KeysFile.HashedCredential: ExpiringCredential {}
+extension KeysFile.StoredSigningSecret: ExpiringCredential {}

@@ -121,19 +121,13 @@ enum KeysCommand {
                 var apiKey: NewCredential?
                 var secret: NewCredential?
                 if rotatesBoth || arguments.has("--api-key") {
-                    for keyIndex in file.clients[index].apiKeys.indices {
-                        file.clients[index].apiKeys[keyIndex].expiresAt = earliest(
-                            file.clients[index].apiKeys[keyIndex].expiresAt, retireAt)
-                    }
+                    retire(&file.clients[index].apiKeys, at: retireAt)
                     let new = NewCredential.apiKey(createdAt: created)
                     file.clients[index].apiKeys.append(new.hashed)
                     apiKey = new
                 }
                 if rotatesBoth || arguments.has("--secret") {
-                    for secretIndex in file.clients[index].signingSecrets.indices {
-                        file.clients[index].signingSecrets[secretIndex].expiresAt = earliest(
-                            file.clients[index].signingSecrets[secretIndex].expiresAt, retireAt)
-                    }
+                    retire(&file.clients[index].signingSecrets, at: retireAt)
                     let new = NewCredential.signingSecret(createdAt: created)
                     file.clients[index].signingSecrets.append(new.stored)
                     secret = new
@@ -214,6 +208,13 @@ enum KeysCommand {
         print("Client: \(clientID)")
         if let apiKey { print("API key (\(apiKey.id)), shown once: \(apiKey.value)") }
         if let secret { print("Signing secret (\(secret.id)), shown once: \(secret.value)") }
+    }
+
+    /// Makes every credential in `credentials` expire at `instant` at the latest.
+    static func retire<Credential: ExpiringCredential>(_ credentials: inout [Credential], at instant: String) {
+        for index in credentials.indices {
+            credentials[index].expiresAt = earliest(credentials[index].expiresAt, instant)
+        }
     }
 
     /// The earlier of an existing expiry and `candidate` (both UTC ISO 8601 with seconds).
