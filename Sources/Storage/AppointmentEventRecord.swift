@@ -75,13 +75,9 @@ public struct AppointmentEventQuery: Sendable, Equatable {
     }
 }
 
-/// One page of events and the id to continue below, or nil on the last page.
-public struct AppointmentEventPage: Sendable, Equatable {
-    public var events: [StoredAppointmentEvent]
-    public var nextBeforeID: Int64?
+/// One page of events, newest first, and the id to continue below (nil on the last page).
+public typealias AppointmentEventPage = KeysetPage<StoredAppointmentEvent>
 
-    public init(events: [StoredAppointmentEvent], nextBeforeID: Int64?) {
-        self.events = events
-        self.nextBeforeID = nextBeforeID
-    }
+extension KeysetPage where Item == StoredAppointmentEvent {
+    public var events: [StoredAppointmentEvent] { items }
 }

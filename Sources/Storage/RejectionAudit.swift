@@ -34,9 +34,11 @@ public struct RejectionQuery: Sendable, Equatable {
     }
 }
 
-public struct RejectionPage: Sendable, Equatable {
-    public var records: [RejectionRecord]
-    public var nextBeforeID: Int64?
+/// One page of audit records, newest first, and the id to continue below.
+public typealias RejectionPage = KeysetPage<RejectionRecord>
+
+extension KeysetPage where Item == RejectionRecord {
+    public var records: [RejectionRecord] { items }
 }
 
 public struct RejectionSummary: Sendable, Equatable {

@@ -37,9 +37,7 @@ extension SQLiteEventStore: RejectionAudit {
         let sql = "SELECT \(Self.rejectionColumns) FROM rejections \(filter.whereClause) ORDER BY id DESC LIMIT ?"
         let parameters = filter.parameters + [.integer(Int64(limit + 1))]
         return try await readers.read { connection in
-            let rows = try connection.query(sql, parameters).map(Self.decodeRejection)
-            let page = Array(rows.prefix(limit))
-            return RejectionPage(records: page, nextBeforeID: rows.count > limit ? page.last?.id : nil)
+            RejectionPage(rows: try connection.query(sql, parameters).map(Self.decodeRejection), limit: limit, id: \.id)
         }
     }
 

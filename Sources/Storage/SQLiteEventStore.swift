@@ -102,9 +102,7 @@ public final class SQLiteEventStore: EventStore {
         let sql = "SELECT \(Self.columns) FROM appointment_events \(filter.whereClause) ORDER BY id DESC LIMIT ?"
         let limit = query.limit
         return try await readers.read { [parameters] connection in
-            let rows = try connection.query(sql, parameters).map(Self.decode)
-            let page = Array(rows.prefix(limit))
-            return AppointmentEventPage(events: page, nextBeforeID: rows.count > limit ? page.last?.id : nil)
+            AppointmentEventPage(rows: try connection.query(sql, parameters).map(Self.decode), limit: limit, id: \.id)
         }
     }
 
