@@ -191,10 +191,8 @@ struct CommandLineTests {
             let parts = line.split(separator: ":", maxSplits: 1)
             return (String(parts[0]), parts[1].trimmingCharacters(in: .whitespaces))
         }
-        let response = try TestHTTPClient.send(
-            port: gateway.port, method: "POST", path: "/webhook/appointment",
-            headers: [("Content-Type", "application/json"), ("X-API-Key", TestCredentials.apiKey)] + headers,
-            body: Array(try Data(contentsOf: file)))
+        let response = try TestHTTPClient.postSigned(
+            gateway.port, body: Array(try Data(contentsOf: file)), signature: headers)
         #expect(response.status == 201)
         let url = "http://127.0.0.1:\(gateway.port)/webhook/appointment"
         let sent = try runGateway([

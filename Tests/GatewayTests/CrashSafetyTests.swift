@@ -44,14 +44,11 @@ struct CrashSafetyTests {
                     // the idempotency record (201 replayed), or the exact attempt already seen (409).
                     while true {
                         attempt += 1
-                        let headers =
-                            [("Content-Type", "application/json"), ("X-API-Key", TestCredentials.apiKey)]
-                            + TestCredentials.signatureHeaders(
-                                body: Self.body(message), id: "msg_crash_\(message)",
-                                timestamp: Int(Date().timeIntervalSince1970) + attempt)
-                        let response = try? TestHTTPClient.send(
-                            port: port.value, method: "POST", path: "/webhook/appointment", headers: headers,
-                            body: Self.body(message))
+                        let signature = TestCredentials.signatureHeaders(
+                            body: Self.body(message), id: "msg_crash_\(message)",
+                            timestamp: Int(Date().timeIntervalSince1970) + attempt)
+                        let response = try? TestHTTPClient.postSigned(
+                            port.value, body: Self.body(message), signature: signature)
                         if let response, response.status == 201 || response.status == 409 {
                             acknowledged.record(message, status: response.status)
                             break

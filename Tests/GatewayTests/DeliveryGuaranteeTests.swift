@@ -13,9 +13,7 @@ struct DeliveryGuaranteeTests {
 
     static func send(_ port: Int, headers: [(String, String)], apiKey: String = TestCredentials.apiKey) -> TestResponse?
     {
-        try? TestHTTPClient.send(
-            port: port, method: "POST", path: "/webhook/appointment",
-            headers: [("Content-Type", "application/json"), ("X-API-Key", apiKey)] + headers, body: body)
+        try? TestHTTPClient.postSigned(port, body: body, signature: headers, apiKey: apiKey)
     }
 
     @Test func fiftyConcurrentDeliveriesOfOneMessageStoreExactlyOneEvent() throws {

@@ -11,13 +11,8 @@ struct LiveRotationTests {
             .utf8)
 
     static func status(_ port: Int, apiKey: String, secret: String) -> Int {
-        let headers =
-            [("Content-Type", "application/json"), ("X-API-Key", apiKey)]
-            + TestCredentials.signatureHeaders(body: body, secret: secret)
-        return
-            (try? TestHTTPClient.send(
-                port: port, method: "POST", path: "/webhook/appointment", headers: headers, body: body))?
-            .status ?? 0
+        let signature = TestCredentials.signatureHeaders(body: body, secret: secret)
+        return (try? TestHTTPClient.postSigned(port, body: body, signature: signature, apiKey: apiKey))?.status ?? 0
     }
 
     /// Polls `condition` every 100 ms for at most `seconds`.

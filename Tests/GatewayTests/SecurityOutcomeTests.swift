@@ -262,14 +262,9 @@ struct SecurityOutcomeTests {
         try holder.execute("BEGIN EXCLUSIVE")
         let port = gateway.port
         @Sendable func send(_ attempt: Int) -> Int {
-            let headers =
-                [("Content-Type", "application/json"), ("X-API-Key", TestCredentials.apiKey)]
-                + TestCredentials.signatureHeaders(
-                    body: body, id: "msg_slow", timestamp: Int(Date().timeIntervalSince1970) + attempt)
-            return
-                (try? TestHTTPClient.send(
-                    port: port, method: "POST", path: "/webhook/appointment", headers: headers, body: body))?.status
-                ?? 0
+            let signature = TestCredentials.signatureHeaders(
+                body: body, id: "msg_slow", timestamp: Int(Date().timeIntervalSince1970) + attempt)
+            return (try? TestHTTPClient.postSigned(port, body: body, signature: signature))?.status ?? 0
         }
         let first = StatusBox()
         let second = StatusBox()

@@ -92,6 +92,16 @@ enum TestHTTPClient {
         return try send(port: port, method: "POST", path: "/webhook/appointment", headers: all + headers, body: body)
     }
 
+    /// POSTs exactly `body` as `application/json` to the ingest route with `apiKey` and the
+    /// given Standard Webhooks headers (the caller signs, so it controls id and timestamp).
+    static func postSigned(
+        _ port: Int, body: [UInt8], signature: [(String, String)], apiKey: String = TestCredentials.apiKey
+    ) throws -> TestResponse {
+        try send(
+            port: port, method: "POST", path: "/webhook/appointment",
+            headers: [("Content-Type", "application/json"), ("X-API-Key", apiKey)] + signature, body: body)
+    }
+
     /// `X-API-Key` and fresh Standard Webhooks headers of the test client for `body`.
     static func credentials(for body: [UInt8]) -> [(String, String)] {
         [("X-API-Key", TestCredentials.apiKey)] + TestCredentials.signatureHeaders(body: body)
