@@ -96,6 +96,26 @@ struct CommandLineTests {
         #expect(try runGateway(["keys", "remove", "acme"], environment: environment).status == 1)
     }
 
+    @Test func listAsJSONGivesEachClientsCredentialStatesAndNoSecret() throws {
+        let directory = try TemporaryDirectory()
+        let environment = Self.environment(directory)
+        let issued = Self.json(
+            try runGateway(["keys", "add", "acme", "--json"], environment: environment).standardOutput)
+        _ = try runGateway(["keys", "rotate", "acme", "--api-key", "--grace", "0"], environment: environment)
+        let listed = try runGateway(["keys", "list", "--json"], environment: environment)
+        #expect(listed.status == 0)
+        let client = Self.json(listed.standardOutput.trimmingCharacters(in: .whitespacesAndNewlines))
+        #expect(client["client_id"] as? String == "acme" && client["disabled"] as? Bool == false)
+        let keys = try #require(client["api_keys"] as? [[String: Any]])
+        #expect(keys.map { $0["active"] as? Bool } == [false, true])
+        #expect(keys.first?["id"] as? String == issued["api_key_id"] as? String)
+        #expect((client["signing_secrets"] as? [[String: Any]])?.first?["active"] as? Bool == true)
+        for secret in [issued["api_key"], issued["signing_secret"]].compactMap({ $0 as? String }) {
+            #expect(!listed.standardOutput.contains(secret))
+        }
+        #expect(!listed.standardOutput.contains("sha256"))
+    }
+
     @Test func adminTokensAreAddedListedAndRevoked() throws {
         let directory = try TemporaryDirectory()
         let environment = Self.environment(directory)
