@@ -8,13 +8,14 @@ public enum SHA256 {
     public static func hash<Bytes: Collection>(_ bytes: Bytes) -> [UInt8] where Bytes.Element == UInt8 {
         var digest = [UInt8](repeating: 0, count: Int(EVP_MAX_MD_SIZE))
         var length: UInt32 = 0
+        let algorithm = fetchedAlgorithm.pointer
         let succeeded: Int32 =
             bytes.withContiguousStorageIfAvailable { buffer in
                 // EVP_Digest returns 1 on success, 0 on failure (OpenSSL 3 EVP_DigestInit(3)).
-                EVP_Digest(buffer.baseAddress, buffer.count, &digest, &length, EVP_sha256(), nil)
+                EVP_Digest(buffer.baseAddress, buffer.count, &digest, &length, algorithm, nil)
             }
             ?? Array(bytes).withUnsafeBufferPointer { buffer in
-                EVP_Digest(buffer.baseAddress, buffer.count, &digest, &length, EVP_sha256(), nil)
+                EVP_Digest(buffer.baseAddress, buffer.count, &digest, &length, algorithm, nil)
             }
         precondition(succeeded == 1 && length == 32, "OpenSSL SHA-256 failed")
         return Array(digest.prefix(32))
@@ -29,6 +30,20 @@ public enum SHA256 {
     public static func hexDigest(_ text: String) -> String {
         hexDigest(Array(text.utf8))
     }
+}
+
+/// SHA-256 fetched from OpenSSL's default provider once. `EVP_sha256()` is fetched implicitly
+/// on every digest, a provider lookup under a lock that cost about as much as hashing a body
+/// ("Performance" in OpenSSL's migration guide recommends explicit fetching).
+private let fetchedAlgorithm: FetchedDigest = {
+    guard let algorithm = EVP_MD_fetch(nil, "SHA256", nil) else { preconditionFailure("OpenSSL has no SHA256") }
+    return FetchedDigest(pointer: algorithm)
+}()
+
+private struct FetchedDigest: @unchecked Sendable {
+    // Safe: a fetched EVP_MD is immutable and may be shared by threads; it lives as long as
+    // the process.
+    let pointer: OpaquePointer
 }
 
 /// Cryptographically secure random bytes from OpenSSL's generator.

@@ -22,6 +22,23 @@ struct PipelineMiddlewareTests {
         #expect(response.headers["X-Request-ID"] == "abc")
     }
 
+    @Test func aGeneratedRequestIDIsAFreshVersion4UUID() async throws {
+        var seen: Set<String> = []
+        for value in ["", "has space", String(repeating: "x", count: 129)] {
+            let stub = StubNext()
+            let response = try await RequestIDMiddleware().handle(
+                Self.post([("X-Request-ID", value)]), context: Self.context, next: stub.next)
+            let generated = try #require(stub.reached?.requestID)
+            #expect(response.headers["X-Request-ID"] == generated)
+            // 8-4-4-4-12 lowercase hex, version nibble 4, variant 8-b; Foundation parses it back.
+            #expect(
+                generated.wholeMatch(of: /[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}/) != nil)
+            #expect(UUID(uuidString: generated)?.uuidString.lowercased() == generated)
+            seen.insert(generated)
+        }
+        #expect(seen.count == 3)
+    }
+
     @Test func bodySizeLimitRefusesOversizedOrFlaggedBodies() async throws {
         let limit = BodySizeLimitMiddleware(maximumBytes: 4)
         let stub = StubNext()
