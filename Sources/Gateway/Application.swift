@@ -46,14 +46,12 @@ enum Application {
                 SignatureVerificationMiddleware(time: time),
                 ReplayGuardMiddleware(ledger: services.store),
                 IdempotencyMiddleware(
-                    ledger: services.store, inFlight: services.inFlightKeys,
-                    toleranceSeconds: configuration.timestampToleranceSeconds, time: time),
+                    ledger: services.store, inFlight: services.inFlightKeys, time: time),
                 EventValidationMiddleware(),
                 SubscriptionMiddleware(),
             ],
             handler: StoreEventHandler(
-                ledger: services.store, toleranceSeconds: configuration.timestampToleranceSeconds,
-                idempotencyTTLSeconds: configuration.idempotencyTTLSeconds, time: time
+                ledger: services.store, idempotencyTTLSeconds: configuration.idempotencyTTLSeconds, time: time
             ).respond)
         let adminStages: [any Middleware] = [
             throttle, AdminAuthenticationMiddleware(credentials: services.credentials, time: time),

@@ -17,24 +17,23 @@ public protocol DeliveryLedger: Sendable {
     /// Records a 2xx answer given from an idempotency record, so that exact attempt is a replay.
     func recordAnsweredAttempt(_ attempt: DeliveryAttempt, eventID: Int64?) async throws
 
-    /// Deletes nonces and idempotency records that expired before `now` (Unix seconds);
-    /// returns how many rows were removed.
-    func pruneExpired(now: Int64) async throws -> Int
+    /// Deletes the nonces of attempts timestamped before `cutoff` (which the timestamp window
+    /// refuses anyway) and the idempotency records expired at `now` (Unix seconds); returns how
+    /// many rows were removed.
+    func pruneExpired(now: Int64, noncesTimestampedBefore cutoff: Int64) async throws -> Int
 }
 
-/// One signed delivery attempt, and until when its nonce must be kept.
+/// One signed delivery attempt. Its nonce is kept until the timestamp window refuses the
+/// timestamp anyway.
 public struct DeliveryAttempt: Sendable, Equatable {
     public var clientID: String
     public var webhookID: String
     public var webhookTimestamp: Int64
-    /// Unix seconds after which the timestamp window refuses this attempt anyway.
-    public var expiresAt: Int64
 
-    public init(clientID: String, webhookID: String, webhookTimestamp: Int64, expiresAt: Int64) {
+    public init(clientID: String, webhookID: String, webhookTimestamp: Int64) {
         self.clientID = clientID
         self.webhookID = webhookID
         self.webhookTimestamp = webhookTimestamp
-        self.expiresAt = expiresAt
     }
 }
 

@@ -2,8 +2,8 @@ extension SQLiteEventStore: DeliveryLedger {
     public func answeredAttempt(_ attempt: DeliveryAttempt) async throws -> AnsweredAttempt? {
         try await readers.read { connection in
             try connection.query(
-                "SELECT event_id FROM webhook_nonces WHERE client_id = ? AND webhook_id = ? AND webhook_timestamp = ?",
-                [.text(attempt.clientID), .text(attempt.webhookID), .integer(attempt.webhookTimestamp)]
+                "SELECT event_id FROM webhook_nonces WHERE webhook_timestamp = ? AND client_id = ? AND webhook_id = ?",
+                [.integer(attempt.webhookTimestamp), .text(attempt.clientID), .text(attempt.webhookID)]
             ).first.map { AnsweredAttempt(eventID: $0[0].integer) }
         }
     }
@@ -53,12 +53,35 @@ extension SQLiteEventStore: DeliveryLedger {
         }
     }
 
-    public func pruneExpired(now: Int64) async throws -> Int {
-        try await writer.write { connection in
-            try connection.query("DELETE FROM webhook_nonces WHERE expires_at < ?", [.integer(now)])
-            let nonces = connection.changes
-            try connection.query("DELETE FROM idempotency_records WHERE expires_at <= ?", [.integer(now)])
-            return nonces + connection.changes
+    public func pruneExpired(now: Int64, noncesTimestampedBefore cutoff: Int64) async throws -> Int {
+        // In slices of `pruneBatchSize` rows, one write each, so the writer commits deliveries
+        // between them: a minute's expiries deleted in one transaction held every ingest behind
+        // it (the soak's p99 rose from 13 to 78 ms once nonces began to expire).
+        let nonces = try await deleteInSlices(
+            """
+            DELETE FROM webhook_nonces WHERE (webhook_timestamp, client_id, webhook_id) IN (
+                SELECT webhook_timestamp, client_id, webhook_id FROM webhook_nonces
+                WHERE webhook_timestamp < ? ORDER BY webhook_timestamp LIMIT ?)
+            """, before: cutoff)
+        let records = try await deleteInSlices(
+            """
+            DELETE FROM idempotency_records WHERE (client_id, idempotency_key) IN (
+                SELECT client_id, idempotency_key FROM idempotency_records WHERE expires_at <= ? LIMIT ?)
+            """, before: now)
+        return nonces + records
+    }
+
+    /// Runs a `DELETE` taking (bound, slice size) until a slice removes fewer rows than its size.
+    private func deleteInSlices(_ sql: String, before bound: Int64) async throws -> Int {
+        let slice = pruneBatchSize
+        var removed = 0
+        while true {
+            let changes = try await writer.write { connection in
+                try connection.query(sql, [.integer(bound), .integer(Int64(slice))])
+                return connection.changes
+            }
+            removed += changes
+            if changes < slice { return removed }
         }
     }
 
@@ -67,12 +90,11 @@ extension SQLiteEventStore: DeliveryLedger {
         do {
             try connection.query(
                 """
-                INSERT INTO webhook_nonces (client_id, webhook_id, webhook_timestamp, event_id, expires_at)
-                VALUES (?, ?, ?, ?, ?)
+                INSERT INTO webhook_nonces (webhook_timestamp, client_id, webhook_id, event_id) VALUES (?, ?, ?, ?)
                 """,
                 [
-                    .text(attempt.clientID), .text(attempt.webhookID), .integer(attempt.webhookTimestamp),
-                    eventID.map(SQLiteValue.integer) ?? .null, .integer(attempt.expiresAt),
+                    .integer(attempt.webhookTimestamp), .text(attempt.clientID), .text(attempt.webhookID),
+                    eventID.map(SQLiteValue.integer) ?? .null,
                 ])
         } catch let error as SQLiteError where error.isConstraintViolation {
             throw StorageError.duplicateAttempt

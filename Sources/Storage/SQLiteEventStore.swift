@@ -14,6 +14,8 @@ public final class SQLiteEventStore: EventStore {
         /// The most writes committed in one transaction.
         public var maximumBatchSize = 1_000
         public var readerCount = 2
+        /// The most expired rows deleted in one transaction when pruning.
+        public var pruneBatchSize = 1_000
 
         public init(path: String) { self.path = path }
     }
@@ -27,6 +29,7 @@ public final class SQLiteEventStore: EventStore {
     /// The group-commit writer, exposed so tests and metrics can read its counters.
     public let writer: GroupCommitWriter
     let readers: SQLiteReaderPool
+    let pruneBatchSize: Int
 
     /// Opens (creating when absent) the database and brings its schema up to date.
     /// Throws when the file cannot be opened or migrated, so start-up fails loudly.
@@ -39,6 +42,7 @@ public final class SQLiteEventStore: EventStore {
             session: session, capacity: configuration.writeQueueCapacity,
             maximumBatchSize: configuration.maximumBatchSize)
         readers = SQLiteReaderPool(session: session, size: configuration.readerCount)
+        pruneBatchSize = configuration.pruneBatchSize
     }
 
     /// Brings the schema up to date without starting a store (the `migrate` command).

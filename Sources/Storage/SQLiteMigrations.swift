@@ -79,6 +79,25 @@ public enum SQLiteMigrations {
                 CREATE INDEX idx_rejections_code ON rejections(code);
                 CREATE INDEX idx_rejections_client_id ON rejections(client_id);
                 """),
+        // Nonces keyed by timestamp first: fresh timestamps make inserts near-appends and
+        // pruning a delete of the oldest key range, where (client, webhook-id) first put
+        // every insert and every pruned row on a random page. Expiry follows from the
+        // timestamp and the window, so the expires_at column and its index go.
+        Migration(
+            version: 3,
+            sql: """
+                CREATE TABLE webhook_nonces_by_time (
+                    webhook_timestamp INTEGER NOT NULL,
+                    client_id TEXT NOT NULL,
+                    webhook_id TEXT NOT NULL,
+                    event_id INTEGER,
+                    PRIMARY KEY (webhook_timestamp, client_id, webhook_id)
+                ) WITHOUT ROWID;
+                INSERT INTO webhook_nonces_by_time (webhook_timestamp, client_id, webhook_id, event_id)
+                    SELECT webhook_timestamp, client_id, webhook_id, event_id FROM webhook_nonces;
+                DROP TABLE webhook_nonces;
+                ALTER TABLE webhook_nonces_by_time RENAME TO webhook_nonces;
+                """),
     ]
 
     /// The schema version the code expects.

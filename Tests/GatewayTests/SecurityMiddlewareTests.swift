@@ -162,8 +162,7 @@ struct SecurityMiddlewareTests {
         _ = try await ReplayGuardMiddleware(ledger: store).handle(request, context: context, next: stub.next)
         #expect(stub.reached != nil)
         let inFlight = InFlightKeys()
-        let idempotency = IdempotencyMiddleware(
-            ledger: store, inFlight: inFlight, toleranceSeconds: 300, time: Self.time)
+        let idempotency = IdempotencyMiddleware(ledger: store, inFlight: inFlight, time: Self.time)
         // While a request holds the key, another is refused; the claim is released afterwards.
         _ = try await idempotency.handle(request, context: context) { request, context in
             await #expect(throws: SecurityError.idempotencyInFlight) {
@@ -174,7 +173,7 @@ struct SecurityMiddlewareTests {
         #expect(inFlight.count == 0)
         // Once stored, the same attempt is a replay and a re-signed one is answered from the record.
         let eventID = try await StoreEventHandler(
-            ledger: store, toleranceSeconds: 300, idempotencyTTLSeconds: 86400, time: Self.time
+            ledger: store, idempotencyTTLSeconds: 86400, time: Self.time
         ).respond(
             request,
             context: {

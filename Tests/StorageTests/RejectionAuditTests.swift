@@ -107,7 +107,7 @@ struct RejectionAuditTests {
 
 @Suite("Delivery ledger")
 struct DeliveryLedgerTests {
-    static let attempt = DeliveryAttempt(clientID: "c", webhookID: "msg_1", webhookTimestamp: 1000, expiresAt: 1300)
+    static let attempt = DeliveryAttempt(clientID: "c", webhookID: "msg_1", webhookTimestamp: 1000)
     static let draft = IdempotencyRecord.Draft(key: "msg_1", fingerprint: "f1", createdAt: 1000, expiresAt: 87400)
 
     @Test func theEventIdempotencyRecordAndNonceCommitTogether() async throws {
@@ -147,8 +147,7 @@ struct DeliveryLedgerTests {
                 group.addTask {
                     let shared = index >= 40
                     let attempt = DeliveryAttempt(
-                        clientID: "c", webhookID: shared ? "msg_same" : "msg_\(index)", webhookTimestamp: 1000,
-                        expiresAt: 1300)
+                        clientID: "c", webhookID: shared ? "msg_same" : "msg_\(index)", webhookTimestamp: 1000)
                     let draft = IdempotencyRecord.Draft(
                         key: "key-\(index)", fingerprint: "f", createdAt: 1000, expiresAt: 2000)
                     return (try? await store.storeDelivery(sampleEvent(index), attempt: attempt, idempotency: draft))
@@ -165,16 +164,71 @@ struct DeliveryLedgerTests {
         await store.shutdown()
     }
 
+    @Test func pruningDeletesExactlyTheExpiredRowsInSlicesOfItsBatchSize() async throws {
+        let directory = try TemporaryDirectory()
+        var configuration = SQLiteEventStore.Configuration(path: directory.databasePath)
+        configuration.pruneBatchSize = 3
+        let store = try SQLiteEventStore(configuration: configuration, hasher: testHasher)
+        let attempts = (0..<10).map {
+            DeliveryAttempt(clientID: "c", webhookID: "msg_\($0)", webhookTimestamp: 1000 + Int64($0))
+        }
+        for (index, attempt) in attempts.enumerated() {
+            let draft = IdempotencyRecord.Draft(
+                key: "key-\(index)", fingerprint: "f", createdAt: 1000, expiresAt: 2000 + Int64(index % 2))
+            _ = try await store.storeDelivery(sampleEvent(index), attempt: attempt, idempotency: draft)
+        }
+        let writesBefore = store.writer.currentStatistics.writes
+        // Nonces timestamped before 1005 (five) and records expired at 2000 (the five even ones).
+        #expect(try await store.pruneExpired(now: 2000, noncesTimestampedBefore: 1005) == 10)
+        // Slices of three, each its own write: nonces 3+2, records 3+2.
+        #expect(store.writer.currentStatistics.writes - writesBefore == 4)
+        for (index, attempt) in attempts.enumerated() {
+            #expect((try await store.answeredAttempt(attempt) != nil) == (index >= 5))
+            // Looked up at 1999, when none had expired yet: only the odd ones are still stored.
+            let record = try await store.idempotencyRecord(clientID: "c", key: "key-\(index)", now: 1999)
+            #expect((record != nil) == !index.isMultiple(of: 2))
+        }
+        #expect(try await store.pruneExpired(now: 2000, noncesTimestampedBefore: 1005) == 0)
+        await store.shutdown()
+    }
+
+    @Test func migratingToTimeOrderedNoncesKeepsEveryRecordedAttempt() async throws {
+        let directory = try TemporaryDirectory()
+        let connection = try SQLiteConnection(path: directory.databasePath)
+        for migration in SQLiteMigrations.all where migration.version <= 2 {
+            try connection.execute(migration.sql)
+        }
+        try connection.execute("PRAGMA user_version = 2")
+        try connection.execute(
+            """
+            INSERT INTO webhook_nonces (client_id, webhook_id, webhook_timestamp, event_id, expires_at)
+            VALUES ('c', 'msg_old', 1000, 7, 1300), ('c', 'msg_unanswered', 1001, NULL, 1301)
+            """)
+        let store = try SQLiteEventStore(configuration: .init(path: directory.databasePath), hasher: testHasher)
+        #expect(try SQLiteMigrations.currentVersion(connection) == 3)
+        #expect(
+            try await store.answeredAttempt(.init(clientID: "c", webhookID: "msg_old", webhookTimestamp: 1000))
+                == AnsweredAttempt(eventID: 7))
+        #expect(
+            try await store.answeredAttempt(.init(clientID: "c", webhookID: "msg_unanswered", webhookTimestamp: 1001))
+                == AnsweredAttempt(eventID: nil))
+        let nonceIndexes = try connection.scalar(
+            "SELECT count(*) FROM sqlite_master WHERE type = 'index' AND tbl_name = 'webhook_nonces' AND sql IS NOT NULL"
+        )
+        #expect(nonceIndexes?.integer == 0)
+        await store.shutdown()
+    }
+
     @Test func expiredNoncesAndRecordsArePruned() async throws {
         let directory = try TemporaryDirectory()
         let store = try SQLiteEventStore(configuration: .init(path: directory.databasePath), hasher: testHasher)
         _ = try await store.storeDelivery(sampleEvent(1), attempt: Self.attempt, idempotency: Self.draft)
-        #expect(try await store.pruneExpired(now: 1299) == 0)
-        #expect(try await store.pruneExpired(now: 1301) == 1)
+        #expect(try await store.pruneExpired(now: 1300, noncesTimestampedBefore: 1000) == 0)
+        #expect(try await store.pruneExpired(now: 1301, noncesTimestampedBefore: 1001) == 1)
         #expect(try await store.answeredAttempt(Self.attempt) == nil)
         #expect(try await store.idempotencyRecord(clientID: "c", key: "msg_1", now: 87399) != nil)
         #expect(try await store.idempotencyRecord(clientID: "c", key: "msg_1", now: 87400) == nil)
-        #expect(try await store.pruneExpired(now: 87400) == 1)
+        #expect(try await store.pruneExpired(now: 87400, noncesTimestampedBefore: 87100) == 1)
         await store.shutdown()
     }
 }

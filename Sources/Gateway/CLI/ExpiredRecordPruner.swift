@@ -5,6 +5,8 @@ import Storage
 /// bounded by traffic within the window and TTL.
 struct ExpiredRecordPruner: Sendable {
     let ledger: any DeliveryLedger
+    /// The timestamp window: a nonce older than it can never match an accepted attempt again.
+    let timestampToleranceSeconds: Int
     let logger: Logger
     var interval: Duration = .seconds(60)
 
@@ -15,7 +17,9 @@ struct ExpiredRecordPruner: Sendable {
                 try? await Task.sleep(for: interval)
                 guard !Task.isCancelled else { return }
                 do {
-                    let removed = try await ledger.pruneExpired(now: Int64(Date().timeIntervalSince1970))
+                    let now = Int64(Date().timeIntervalSince1970)
+                    let removed = try await ledger.pruneExpired(
+                        now: now, noncesTimestampedBefore: now - Int64(timestampToleranceSeconds))
                     if removed > 0 { logger.debug("Pruned \(removed) expired nonce and idempotency records") }
                 } catch {
                     logger.error("Pruning expired records failed: \(error)")

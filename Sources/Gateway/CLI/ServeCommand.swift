@@ -76,7 +76,9 @@ enum ServeCommand {
             return CommandLineInterface.ExitStatus.failure
         }
         credentials.startWatching()
-        let pruning = ExpiredRecordPruner(ledger: store, logger: logger).start()
+        let pruning = ExpiredRecordPruner(
+            ledger: store, timestampToleranceSeconds: configuration.timestampToleranceSeconds, logger: logger
+        ).start()
         logger.info("Listening on \(configuration.host):\(server.port) (gateway \(GatewayVersion.current))")
         let signal = await termination.wait()
         logger.info("Received \(signal); draining requests in flight")

@@ -9,13 +9,12 @@ import Storage
 /// always means the event is on disk.
 struct StoreEventHandler: Sendable {
     let ledger: any DeliveryLedger
-    let toleranceSeconds: Int
     let idempotencyTTLSeconds: Int
     let time: TimeSource
 
     func respond(_ request: Request, context: RequestContext) async throws -> Response {
         guard let event = context.event, let client = context.client, let delivery = context.delivery,
-            let attempt = context.deliveryAttempt(toleranceSeconds: toleranceSeconds)
+            let attempt = context.deliveryAttempt()
         else {
             // The chain puts authentication and validation before this handler.
             throw GatewayError.malformedRequest(reason: "request reached the store unauthenticated")

@@ -10,12 +10,11 @@ import Storage
 struct IdempotencyMiddleware: Middleware {
     let ledger: any DeliveryLedger
     let inFlight: InFlightKeys
-    let toleranceSeconds: Int
     let time: TimeSource
 
     func handle(_ request: Request, context: RequestContext, next: Next) async throws -> Response {
         guard let client = context.client, let delivery = context.delivery,
-            let attempt = context.deliveryAttempt(toleranceSeconds: toleranceSeconds)
+            let attempt = context.deliveryAttempt()
         else { return try await next(request, context) }
         let scopedKey = InFlightKeys.Key(clientID: client.id, idempotencyKey: delivery.idempotencyKey)
         // Claimed before the lookup and released only after the commit, so a concurrent

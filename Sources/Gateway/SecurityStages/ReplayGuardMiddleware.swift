@@ -7,7 +7,7 @@ struct ReplayGuardMiddleware: Middleware {
     let ledger: any DeliveryLedger
 
     func handle(_ request: Request, context: RequestContext, next: Next) async throws -> Response {
-        if let attempt = context.deliveryAttempt(toleranceSeconds: 0),
+        if let attempt = context.deliveryAttempt(),
             let answered = try await ledger.answeredAttempt(attempt)
         {
             throw SecurityError.replayDetected(eventID: answered.eventID)
@@ -17,11 +17,10 @@ struct ReplayGuardMiddleware: Middleware {
 }
 
 extension RequestContext {
-    /// This request's attempt, kept until its timestamp leaves the window.
-    func deliveryAttempt(toleranceSeconds: Int) -> DeliveryAttempt? {
+    /// This request's signed attempt, once authenticated and its signature headers read.
+    func deliveryAttempt() -> DeliveryAttempt? {
         guard let client, let delivery else { return nil }
         return DeliveryAttempt(
-            clientID: client.id, webhookID: delivery.webhookID, webhookTimestamp: delivery.timestampSeconds,
-            expiresAt: delivery.timestampSeconds + Int64(toleranceSeconds))
+            clientID: client.id, webhookID: delivery.webhookID, webhookTimestamp: delivery.timestampSeconds)
     }
 }
