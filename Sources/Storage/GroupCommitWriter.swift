@@ -38,6 +38,11 @@ public final class GroupCommitWriter: Sendable {
     private let queue = Mutex(Queue())
     private let statistics = Mutex(Statistics(transactions: 0, writes: 0, failedBatches: 0))
     private let wakeUp = DispatchSemaphore(value: 0)
+    /// Where a batch's writers are told the outcome. Whatever a resumed writer does next runs
+    /// on the thread that resumes it; on the writer thread that delayed the next batch's
+    /// commit (measured: a third of the writer's time), so a serial queue takes the whole batch
+    /// in one hop and the writer starts on the next batch at once.
+    private let completions = DispatchQueue(label: "sqlite-commit-completions")
     private let finished = DispatchSemaphore(value: 0)
 
     init(session: SQLiteSession, capacity: Int, maximumBatchSize: Int) {
@@ -121,6 +126,7 @@ public final class GroupCommitWriter: Sendable {
             if isClosed { break }
         }
         connection = nil
+        completions.sync {}  // every outcome reported before `close` returns
         finished.signal()
     }
 
@@ -143,7 +149,9 @@ public final class GroupCommitWriter: Sendable {
             connection = nil
             statistics.withLock { $0.failedBatches += 1 }
             let failure = error.asStorageError
-            for job in batch { job.complete(.failure(failure)) }
+            completions.async {
+                for job in batch { job.complete(.failure(failure)) }
+            }
             return
         }
         let succeeded = outcomes.count(where: { if case .success = $0 { true } else { false } })
@@ -151,7 +159,9 @@ public final class GroupCommitWriter: Sendable {
             $0.transactions += 1
             $0.writes += succeeded
         }
-        for (job, outcome) in zip(batch, outcomes) { job.complete(outcome) }
+        completions.async {
+            for (job, outcome) in zip(batch, outcomes) { job.complete(outcome) }
+        }
     }
 
     /// Runs and commits the whole batch, or rolls it back and returns nil when one job failed

@@ -1,6 +1,6 @@
 extension SQLiteEventStore: DeliveryLedger {
     public func answeredAttempt(_ attempt: DeliveryAttempt) async throws -> AnsweredAttempt? {
-        try await readers.read { connection in
+        try readers.lookup { connection in
             try connection.query(
                 "SELECT event_id FROM webhook_nonces WHERE webhook_timestamp = ? AND client_id = ? AND webhook_id = ?",
                 [.integer(attempt.webhookTimestamp), .text(attempt.clientID), .text(attempt.webhookID)]
@@ -9,7 +9,7 @@ extension SQLiteEventStore: DeliveryLedger {
     }
 
     public func idempotencyRecord(clientID: String, key: String, now: Int64) async throws -> IdempotencyRecord? {
-        try await readers.read { connection in
+        try readers.lookup { connection in
             try connection.query(
                 """
                 SELECT fingerprint, status, response_body, event_id FROM idempotency_records

@@ -1,10 +1,18 @@
 import Dispatch
 import Synchronization
 
-/// A few read-only connections, each confined to its own serial queue, so queries run in
-/// parallel with the writer (WAL lets readers see the last commit without blocking it) and
-/// never on Swift's cooperative pool.
+/// Read-only connections: a few confined to their own serial queues for admin queries, which
+/// may scan, and a free list lent to the hot path's point lookups, which run on the caller's
+/// thread. WAL lets readers see the last commit without blocking the writer or each other.
 final class SQLiteReaderPool: Sendable {
+    /// A connection lent to one caller at a time.
+    private final class LentConnection: @unchecked Sendable {
+        // Safe: a connection is either in the free list (touched under its lock) or held by
+        // exactly one `lookup` call until it is handed back.
+        let connection: SQLiteConnection
+        init(_ connection: SQLiteConnection) { self.connection = connection }
+    }
+
     /// One connection and the queue that alone may touch it.
     private final class Slot: @unchecked Sendable {
         // Safe: `connection` is only read or written by blocks running on `queue`.
@@ -19,6 +27,9 @@ final class SQLiteReaderPool: Sendable {
     private let session: SQLiteSession
     private let slots: [Slot]
     private let nextSlot = Atomic<Int>(0)
+    private let idleLookupConnections = Mutex<[LentConnection]>([])
+    /// Connections kept for lookups; more callers at once open extra ones and close them after.
+    private let lookupConnectionLimit = 4
 
     init(session: SQLiteSession, size: Int) {
         self.session = session
@@ -44,10 +55,36 @@ final class SQLiteReaderPool: Sendable {
         }
     }
 
+    /// Runs a short point query on the caller's thread with a lent connection.
+    ///
+    /// The ingest path's replay and idempotency lookups touch a handful of pages; a hop to a
+    /// reader queue and back cost more than the query (measured), so they run inline. Scans
+    /// belong in `read`.
+    func lookup<Result>(_ work: (SQLiteConnection) throws -> Result) throws -> Result {
+        let lent: LentConnection
+        do {
+            lent = try idleLookupConnections.withLock { $0.popLast() } ?? LentConnection(session.openReader())
+        } catch {
+            throw error.asStorageError
+        }
+        do {
+            let result = try work(lent.connection)
+            idleLookupConnections.withLock { idle in
+                if idle.count < lookupConnectionLimit { idle.append(lent) }
+            }
+            return result
+        } catch {
+            // Not handed back: a connection that failed is closed, and the next lookup opens a
+            // fresh one, as the queued readers do.
+            throw error.asStorageError
+        }
+    }
+
     /// Closes every connection once the reads queued before it have finished.
     func close() {
         for slot in slots {
             slot.queue.sync { slot.connection = nil }
         }
+        idleLookupConnections.withLock { $0.removeAll() }
     }
 }

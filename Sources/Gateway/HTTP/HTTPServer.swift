@@ -247,7 +247,7 @@ private func dispatch(_ pending: PendingRequest, connection: OpaquePointer, core
     MHD_suspend_connection(connection)
     let request = pending.makeRequest()
     let handle = ConnectionHandle(pointer: connection)
-    Task {
+    Task(executorPreference: InlineTaskExecutor.shared) {
         let response = await core.responder(request)
         pending.response.withLock { $0 = response }
         core.suspendedRequests.subtract(1, ordering: .sequentiallyConsistent)
