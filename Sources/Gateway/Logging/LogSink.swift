@@ -61,18 +61,21 @@ final class LogSink: Sendable {
             if let requestID { members.append(("request_id", .string(requestID))) }
             line = JSONValue.object(members).serialized() + "\n"
         }
-        let startsWriter = pending.withLock { pending in
+        let (startsWriter, wakesWriter) = pending.withLock { pending in
+            let wasEmpty = pending.text.isEmpty
             pending.text.append(contentsOf: line.utf8)
             pending.queued += 1
             defer { pending.writerRunning = true }
-            return !pending.writerRunning
+            return (!pending.writerRunning, wasEmpty)
         }
         if startsWriter {
             let thread = Thread { [self] in runWriter() }
             thread.name = "log-writer"
             thread.start()
         }
-        wakeUp.signal()
+        // The writer takes everything queued each time it wakes, so only the line that finds
+        // the queue empty needs to wake it: a wake-up per line cost a context switch per line.
+        if wakesWriter { wakeUp.signal() }
     }
 
     /// Waits until every line written so far has reached its destinations.
