@@ -1,9 +1,11 @@
 # Shared by the benchmark scripts: build, a gateway with a high-rate client on 127.0.0.1, and
 # one wrk run over freshly signed requests. Source it from the repository root.
 set -euo pipefail
+# The build's own system packages first: a quiet build that fails for a missing header would
+# otherwise end the script with no word of why.
+make --no-print-directory setup
 command -v wrk >/dev/null || { apt-get update && apt-get install -y wrk; }
-command -v sqlite3 >/dev/null || { apt-get update && apt-get install -y sqlite3; }
-swift build -c release >/dev/null
+build_output=$(swift build -c release 2>&1) || { echo "$build_output" >&2; exit 1; }
 GATEWAY=$PWD/.build/release/gateway
 
 # start_gateway OUT_DIR: starts the server with a fresh keys file; sets PORT, SERVER, API_KEY, SECRET.

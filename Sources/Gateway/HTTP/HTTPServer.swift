@@ -5,16 +5,17 @@ import Synchronization
 /// The HTTP/1.1 server: libmicrohttpd underneath, `Request`/`Response` values above.
 ///
 /// This is the only file that calls libmicrohttpd. Each request's headers and body are
-/// collected on MHD's threads; then the connection is suspended and the request handed to the
-/// responder as a Swift task, so no MHD thread ever waits for storage. When the response is
-/// ready the connection is resumed and MHD sends it.
+/// collected on MHD's threads; then the connection is suspended and the responder starts as a
+/// Swift task on that same thread (`InlineTaskExecutor`). It runs the CPU stages and short point
+/// reads there and suspends while its commit is pending, so no MHD thread waits for a commit.
+/// When the response is ready the connection is resumed and MHD sends it.
 final class HTTPServer: Sendable {
     /// Listening and resource settings.
     struct Configuration: Sendable {
         var host: String
         var port: Int
         var maximumBodyBytes: Int
-        /// MHD worker threads; a small pool is enough because no thread waits on storage.
+        /// MHD worker threads; a small pool is enough because no thread waits for a commit.
         var threadPoolSize = 2
         /// Connections held at once; more are refused at accept.
         var connectionLimit = 2_000
