@@ -40,6 +40,9 @@ SELECT 'appointment.scheduled', printf('old_%09d', i), printf('pat_%08d', abs(ra
 FROM n;
 PRAGMA wal_checkpoint(TRUNCATE);
 SQL
+# The fill leaves gigabytes of dirty pages for the kernel to write back; measured without this,
+# that writeback slowed the first run's commits (p99 ~400 ms) and the figure was the disk's.
+sync
 printf '%-8s %10s %8s %8s %8s\n' database req/s p50_ms p99_ms rss_mb | tee "$OUT/large.txt"
 for round in $(seq 1 "$ROUNDS"); do
     measure "empty-$round" "$OUT/empty-$round.db"

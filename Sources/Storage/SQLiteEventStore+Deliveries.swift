@@ -57,31 +57,63 @@ extension SQLiteEventStore: DeliveryLedger {
         // In slices of `pruneBatchSize` rows, one write each, so the writer commits deliveries
         // between them: a minute's expiries deleted in one transaction held every ingest behind
         // it (the soak's p99 rose from 13 to 78 ms once nonces began to expire).
-        let nonces = try await deleteInSlices(
-            """
-            DELETE FROM webhook_nonces WHERE (webhook_timestamp, client_id, webhook_id) IN (
-                SELECT webhook_timestamp, client_id, webhook_id FROM webhook_nonces
-                WHERE webhook_timestamp < ? ORDER BY webhook_timestamp LIMIT ?)
-            """, before: cutoff)
-        let records = try await deleteInSlices(
-            """
-            DELETE FROM idempotency_records WHERE (client_id, idempotency_key) IN (
-                SELECT client_id, idempotency_key FROM idempotency_records WHERE expires_at <= ? LIMIT ?)
-            """, before: now)
+        let slice = Int64(pruneBatchSize)
+        let nonces = try await deleteInSlices { connection in
+            try Self.deleteNonceSlice(before: cutoff, size: slice, on: connection)
+            return try (
+                connection.changes,
+                connection.scalar(
+                    "SELECT EXISTS (SELECT 1 FROM webhook_nonces WHERE webhook_timestamp < ?)", [.integer(cutoff)]
+                )?.integer == 1
+            )
+        }
+        let records = try await deleteInSlices { connection in
+            try connection.query(
+                """
+                DELETE FROM idempotency_records WHERE (client_id, idempotency_key) IN (
+                    SELECT client_id, idempotency_key FROM idempotency_records WHERE expires_at <= ? LIMIT ?)
+                """, [.integer(now), .integer(slice)])
+            return try (
+                connection.changes,
+                connection.scalar(
+                    "SELECT EXISTS (SELECT 1 FROM idempotency_records WHERE expires_at <= ?)", [.integer(now)]
+                )?.integer == 1
+            )
+        }
         return nonces + records
     }
 
-    /// Runs a `DELETE` taking (bound, slice size) until a slice removes fewer rows than its size.
-    private func deleteInSlices(_ sql: String, before bound: Int64) async throws -> Int {
-        let slice = pruneBatchSize
+    /// Deletes the `size` oldest nonces timestamped before `cutoff` (all of them when fewer).
+    ///
+    /// The last key of the slice is read first and the delete is a range on the primary key up
+    /// to it. Deleting `WHERE (key) IN (SELECT ... LIMIT n)` searched by timestamp alone, and a
+    /// range bounded by a subquery was no better: each visited every nonce of the same second
+    /// once per row (measured: 40-50 ms a slice when a second holds many, against 0.6 ms).
+    private static func deleteNonceSlice(before cutoff: Int64, size: Int64, on connection: SQLiteConnection) throws {
+        let last = try connection.query(
+            """
+            SELECT webhook_timestamp, client_id, webhook_id FROM webhook_nonces WHERE webhook_timestamp < ?
+            ORDER BY webhook_timestamp, client_id, webhook_id LIMIT 1 OFFSET ?
+            """, [.integer(cutoff), .integer(size - 1)]
+        ).first
+        if let last {
+            try connection.query(
+                "DELETE FROM webhook_nonces WHERE (webhook_timestamp, client_id, webhook_id) <= (?, ?, ?)", last)
+        } else {
+            try connection.query("DELETE FROM webhook_nonces WHERE webhook_timestamp < ?", [.integer(cutoff)])
+        }
+    }
+
+    /// Runs `slice` (which deletes some rows and returns how many, and whether any are left) one
+    /// write at a time until none are left; returns how many rows went.
+    private func deleteInSlices(
+        _ slice: @escaping @Sendable (SQLiteConnection) throws -> (deleted: Int, more: Bool)
+    ) async throws -> Int {
         var removed = 0
         while true {
-            let changes = try await writer.write { connection in
-                try connection.query(sql, [.integer(bound), .integer(Int64(slice))])
-                return connection.changes
-            }
-            removed += changes
-            if changes < slice { return removed }
+            let (deleted, more) = try await writer.write(slice)
+            removed += deleted
+            if !more { return removed }
         }
     }
 

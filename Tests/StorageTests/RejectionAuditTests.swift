@@ -192,6 +192,28 @@ struct DeliveryLedgerTests {
         await store.shutdown()
     }
 
+    @Test func pruningSlicesNoncesThatShareASecond() async throws {
+        let directory = try TemporaryDirectory()
+        var configuration = SQLiteEventStore.Configuration(path: directory.databasePath)
+        configuration.pruneBatchSize = 3
+        let store = try SQLiteEventStore(configuration: configuration, hasher: testHasher)
+        // Seven nonces share second 1000, two are at 1001, one at 1002 (inside the window).
+        let timestamps: [Int64] = [1000, 1000, 1000, 1000, 1000, 1000, 1000, 1001, 1001, 1002]
+        let attempts = timestamps.enumerated().map {
+            DeliveryAttempt(clientID: "c", webhookID: "msg_\($0.offset)", webhookTimestamp: $0.element)
+        }
+        for attempt in attempts { try await store.recordAnsweredAttempt(attempt, eventID: nil) }
+        let writesBefore = store.writer.currentStatistics.writes
+        #expect(try await store.pruneExpired(now: 0, noncesTimestampedBefore: 1002) == 9)
+        // Three slices of three by full key, though seven share second 1000; then one
+        // idempotency pass that finds nothing.
+        #expect(store.writer.currentStatistics.writes - writesBefore == 4)
+        for attempt in attempts {
+            #expect((try await store.answeredAttempt(attempt) != nil) == (attempt.webhookTimestamp == 1002))
+        }
+        await store.shutdown()
+    }
+
     @Test func migratingToTimeOrderedNoncesKeepsEveryRecordedAttempt() async throws {
         let directory = try TemporaryDirectory()
         let connection = try SQLiteConnection(path: directory.databasePath)
