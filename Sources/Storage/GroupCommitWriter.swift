@@ -45,8 +45,15 @@ public final class GroupCommitWriter: Sendable {
     private let completions = DispatchQueue(label: "sqlite-commit-completions")
     private let finished = DispatchSemaphore(value: 0)
 
-    init(session: SQLiteSession, capacity: Int, maximumBatchSize: Int) {
+    /// Told after every committed batch (the background checkpointer).
+    private let afterCommit: @Sendable () -> Void
+
+    init(
+        session: SQLiteSession, capacity: Int, maximumBatchSize: Int,
+        afterCommit: @escaping @Sendable () -> Void = {}
+    ) {
         self.session = session
+        self.afterCommit = afterCommit
         self.capacity = capacity
         self.maximumBatchSize = maximumBatchSize
         let thread = Thread { [self] in run() }
@@ -162,6 +169,7 @@ public final class GroupCommitWriter: Sendable {
         completions.async {
             for (job, outcome) in zip(batch, outcomes) { job.complete(outcome) }
         }
+        afterCommit()
     }
 
     /// Runs and commits the whole batch, or rolls it back and returns nil when one job failed

@@ -29,6 +29,7 @@ public final class SQLiteEventStore: EventStore {
     /// The group-commit writer, exposed so tests and metrics can read its counters.
     public let writer: GroupCommitWriter
     let readers: SQLiteReaderPool
+    private let checkpointer: WALCheckpointer
     let pruneBatchSize: Int
 
     /// Opens (creating when absent) the database and brings its schema up to date.
@@ -38,9 +39,11 @@ public final class SQLiteEventStore: EventStore {
         let session = SQLiteSession(
             path: configuration.path, busyTimeoutMilliseconds: configuration.busyTimeoutMilliseconds)
         try Self.migrate(session)
+        let checkpointer = WALCheckpointer(session: session)
+        self.checkpointer = checkpointer
         writer = GroupCommitWriter(
             session: session, capacity: configuration.writeQueueCapacity,
-            maximumBatchSize: configuration.maximumBatchSize)
+            maximumBatchSize: configuration.maximumBatchSize, afterCommit: checkpointer.commitHappened)
         readers = SQLiteReaderPool(session: session, size: configuration.readerCount)
         pruneBatchSize = configuration.pruneBatchSize
     }
@@ -118,6 +121,7 @@ public final class SQLiteEventStore: EventStore {
 
     public func shutdown() async {
         await writer.close()
+        await checkpointer.stop()
         readers.close()
     }
 

@@ -95,6 +95,26 @@ struct SQLiteEventStoreTests {
         await store.shutdown()
     }
 
+    @Test func committedEventsReachTheDatabaseFileWithoutWaitingForTheWritersCheckpoint() async throws {
+        let directory = try TemporaryDirectory()
+        let store = try SQLiteEventStore(configuration: .init(path: directory.databasePath), hasher: testHasher)
+        // A few pages of log, far below the 1000 at which the writer itself would checkpoint.
+        for index in 0..<3 { _ = try await store.insert(sampleEvent(index)) }
+        // The database file alone, copied without its log, holds what was checkpointed into it.
+        let copy = directory.url.appendingPathComponent("file-only.db").path
+        var copiedEvents: Int64 = 0
+        for _ in 0..<100 where copiedEvents < 3 {
+            try? FileManager.default.removeItem(atPath: copy)
+            try FileManager.default.copyItem(atPath: directory.databasePath, toPath: copy)
+            copiedEvents =
+                (try? SQLiteConnection(path: copy).scalar("SELECT count(*) FROM appointment_events"))??
+                .integer ?? 0
+            if copiedEvents < 3 { try await Task.sleep(for: .milliseconds(50)) }
+        }
+        #expect(copiedEvents == 3)
+        await store.shutdown()
+    }
+
     @Test func listingWalksEveryRowOnceNewestFirstWithFilters() async throws {
         let directory = try TemporaryDirectory()
         let store = try SQLiteEventStore(configuration: .init(path: directory.databasePath), hasher: testHasher)
