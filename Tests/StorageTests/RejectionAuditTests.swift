@@ -166,9 +166,7 @@ struct DeliveryLedgerTests {
 
     @Test func pruningDeletesExactlyTheExpiredRowsInSlicesOfItsBatchSize() async throws {
         let directory = try TemporaryDirectory()
-        var configuration = SQLiteEventStore.Configuration(path: directory.databasePath)
-        configuration.pruneBatchSize = 3
-        let store = try SQLiteEventStore(configuration: configuration, hasher: testHasher)
+        let store = try makeStore(in: directory) { $0.pruneBatchSize = 3 }
         let attempts = (0..<10).map {
             DeliveryAttempt(clientID: "c", webhookID: "msg_\($0)", webhookTimestamp: 1000 + Int64($0))
         }
@@ -194,9 +192,7 @@ struct DeliveryLedgerTests {
 
     @Test func pruningSlicesNoncesThatShareASecond() async throws {
         let directory = try TemporaryDirectory()
-        var configuration = SQLiteEventStore.Configuration(path: directory.databasePath)
-        configuration.pruneBatchSize = 3
-        let store = try SQLiteEventStore(configuration: configuration, hasher: testHasher)
+        let store = try makeStore(in: directory) { $0.pruneBatchSize = 3 }
         // Seven nonces share second 1000, two are at 1001, one at 1002 (inside the window).
         let timestamps: [Int64] = [1000, 1000, 1000, 1000, 1000, 1000, 1000, 1001, 1001, 1002]
         let attempts = timestamps.enumerated().map {

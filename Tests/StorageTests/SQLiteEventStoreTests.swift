@@ -7,6 +7,15 @@ import Testing
 /// The audit chain's hash, as the server wires it.
 let testHasher: SQLiteEventStore.Hasher = { SHA256.hexDigest($0) }
 
+/// A store over the database in `directory`, with `configure` applied to the default settings.
+func makeStore(
+    in directory: TemporaryDirectory, _ configure: (inout SQLiteEventStore.Configuration) -> Void
+) throws -> SQLiteEventStore {
+    var configuration = SQLiteEventStore.Configuration(path: directory.databasePath)
+    configure(&configuration)
+    return try SQLiteEventStore(configuration: configuration, hasher: testHasher)
+}
+
 func sampleEvent(_ index: Int = 0, receivedAt: String = "2026-12-03T16:04:27.123Z") -> NewAppointmentEvent {
     NewAppointmentEvent(
         eventType: "appointment.scheduled", appointmentID: "apt-\(index)", patientID: "pat-\(index % 7)",
@@ -167,10 +176,10 @@ struct SQLiteEventStoreTests {
 
     @Test func aFullWriteQueueRefusesInsteadOfGrowing() async throws {
         let directory = try TemporaryDirectory()
-        var configuration = SQLiteEventStore.Configuration(path: directory.databasePath)
-        configuration.writeQueueCapacity = 1
-        configuration.maximumBatchSize = 1
-        let store = try SQLiteEventStore(configuration: configuration, hasher: testHasher)
+        let store = try makeStore(in: directory) {
+            $0.writeQueueCapacity = 1
+            $0.maximumBatchSize = 1
+        }
         let outcomes = await withTaskGroup(of: String.self) { group in
             for index in 0..<200 {
                 group.addTask {
@@ -196,9 +205,7 @@ struct SQLiteEventStoreTests {
 
     @Test func aDatabaseLockedByAnotherProcessPastTheTimeoutIsUnavailable() async throws {
         let directory = try TemporaryDirectory()
-        var configuration = SQLiteEventStore.Configuration(path: directory.databasePath)
-        configuration.busyTimeoutMilliseconds = 100
-        let store = try SQLiteEventStore(configuration: configuration, hasher: testHasher)
+        let store = try makeStore(in: directory) { $0.busyTimeoutMilliseconds = 100 }
         let holder = try SQLiteConnection(path: directory.databasePath)
         try holder.execute("BEGIN EXCLUSIVE")
         await #expect(throws: StorageError.self) { try await store.insert(sampleEvent(1)) }
