@@ -47,7 +47,8 @@ final class WALCheckpointer: Sendable {
     }
 
     private func run() {
-        Thread.current.name = "sqlite-checkpoint"
+        // At most 15 characters: Linux refuses longer thread names.
+        Thread.current.name = "sqlite-ckpt"
         var connection: SQLiteConnection?
         while !isStopped.load(ordering: .acquiring) {
             isWaiting.store(true, ordering: .releasing)
