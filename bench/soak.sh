@@ -2,10 +2,10 @@
 # The soak: a steady load at a fixed rate (half the measured capacity) for MINUTES minutes,
 # reporting each minute's throughput, p50/p99 and the server's RSS, so drift shows.
 #
-# Usage: bench/soak.sh [RATE_PER_SECOND (3000)] [MINUTES (10)] [SLICE_SECONDS (60)]
+# Usage: bench/soak.sh [RATE_PER_SECOND (4500)] [MINUTES (10)] [SLICE_SECONDS (60)]
 cd "$(dirname "$0")/.."
 source bench/lib.sh
-RATE=${1:-3000}
+RATE=${1:-4500}
 MINUTES=${2:-10}
 SLICE=${3:-60}
 CONNECTIONS=16
