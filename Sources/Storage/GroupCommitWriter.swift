@@ -49,8 +49,7 @@ public final class GroupCommitWriter: Sendable {
     private let afterCommit: @Sendable () -> Void
 
     init(
-        session: SQLiteSession, capacity: Int, maximumBatchSize: Int,
-        afterCommit: @escaping @Sendable () -> Void = {}
+        session: SQLiteSession, capacity: Int, maximumBatchSize: Int, afterCommit: @escaping @Sendable () -> Void
     ) {
         self.session = session
         self.afterCommit = afterCommit
@@ -103,13 +102,7 @@ public final class GroupCommitWriter: Sendable {
         }
         guard !wasClosed else { return }
         wakeUp.signal()
-        await withCheckedContinuation { continuation in
-            DispatchQueue.global().async { [finished] in
-                finished.wait()
-                finished.signal()
-                continuation.resume()
-            }
-        }
+        await finished.waitForSignal()
     }
 
     // MARK: - The writer thread

@@ -58,27 +58,19 @@ extension SQLiteEventStore: DeliveryLedger {
         // between them: a minute's expiries deleted in one transaction held every ingest behind
         // it (the soak's p99 rose from 13 to 78 ms once nonces began to expire).
         let slice = Int64(pruneBatchSize)
-        let nonces = try await deleteInSlices { connection in
+        let nonces = try await deleteInSlices(
+            whileAny: "SELECT EXISTS (SELECT 1 FROM webhook_nonces WHERE webhook_timestamp < ?)", bound: cutoff
+        ) { connection in
             try Self.deleteNonceSlice(before: cutoff, size: slice, on: connection)
-            return try (
-                connection.changes,
-                connection.scalar(
-                    "SELECT EXISTS (SELECT 1 FROM webhook_nonces WHERE webhook_timestamp < ?)", [.integer(cutoff)]
-                )?.integer == 1
-            )
         }
-        let records = try await deleteInSlices { connection in
+        let records = try await deleteInSlices(
+            whileAny: "SELECT EXISTS (SELECT 1 FROM idempotency_records WHERE expires_at <= ?)", bound: now
+        ) { connection in
             try connection.query(
                 """
                 DELETE FROM idempotency_records WHERE (client_id, idempotency_key) IN (
                     SELECT client_id, idempotency_key FROM idempotency_records WHERE expires_at <= ? LIMIT ?)
                 """, [.integer(now), .integer(slice)])
-            return try (
-                connection.changes,
-                connection.scalar(
-                    "SELECT EXISTS (SELECT 1 FROM idempotency_records WHERE expires_at <= ?)", [.integer(now)]
-                )?.integer == 1
-            )
         }
         return nonces + records
     }
@@ -104,14 +96,19 @@ extension SQLiteEventStore: DeliveryLedger {
         }
     }
 
-    /// Runs `slice` (which deletes some rows and returns how many, and whether any are left) one
-    /// write at a time until none are left; returns how many rows went.
+    /// Runs `deleteSlice` one write at a time for as long as `remaining` (an `EXISTS` query
+    /// taking `bound`) finds rows left after it; returns how many rows went.
     private func deleteInSlices(
-        _ slice: @escaping @Sendable (SQLiteConnection) throws -> (deleted: Int, more: Bool)
+        whileAny remaining: String, bound: Int64,
+        _ deleteSlice: @escaping @Sendable (SQLiteConnection) throws -> Void
     ) async throws -> Int {
         var removed = 0
         while true {
-            let (deleted, more) = try await writer.write(slice)
+            let (deleted, more) = try await writer.write { connection in
+                try deleteSlice(connection)
+                let deleted = connection.changes
+                return (deleted, try connection.scalar(remaining, [.integer(bound)])?.integer == 1)
+            }
             removed += deleted
             if !more { return removed }
         }

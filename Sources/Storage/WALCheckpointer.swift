@@ -38,12 +38,7 @@ final class WALCheckpointer: Sendable {
     func stop() async {
         guard !isStopped.exchange(true, ordering: .acquiringAndReleasing) else { return }
         wakeUp.signal()
-        await withCheckedContinuation { continuation in
-            DispatchQueue.global().async { [finished] in
-                finished.wait()
-                continuation.resume()
-            }
-        }
+        await finished.waitForSignal()
     }
 
     private func run() {
